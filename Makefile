@@ -1,0 +1,48 @@
+# Jeevan Rekha — the two commands a newcomer needs:
+#   make demo   the desk on http://127.0.0.1:8000 with a live simulated alert stream (SQLite)
+#   make test   the whole suite: SQLite, and PostgreSQL too when one is reachable (required in CI)
+# Everything else (virtual environment, Python and npm packages) is set up on the way.
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-stamp
+NODE_STAMP := node_modules/.installed-stamp
+
+.PHONY: demo test setup lint lock bench clean
+
+demo: setup var/secret_key
+	SECRET_KEY_FILE=var/secret_key $(BIN)/jeevanrekha demo
+
+test: setup
+	$(BIN)/python scripts/run_tests.py
+
+setup: $(STAMP) $(NODE_STAMP)
+
+$(STAMP): pyproject.toml requirements/lock.txt
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --disable-pip-version-check -c requirements/lock.txt -e '.[dev]'
+	touch $@
+
+$(NODE_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+var/secret_key:
+	mkdir -p var
+	$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+	chmod 600 $@
+
+lint: setup
+	$(BIN)/python scripts/run_tests.py --lint-only
+
+# Re-pin the full dependency set after changing pyproject.toml.
+lock: $(STAMP)
+	$(BIN)/pip freeze --exclude-editable --disable-pip-version-check > requirements/lock.txt
+
+bench: setup
+	$(BIN)/python bench/intake.py
+
+clean:
+	rm -rf $(VENV) node_modules var

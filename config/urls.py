@@ -1,0 +1,12 @@
+"""URL map: the intake API under /api/v1/, the desk pages, the Django admin."""
+
+from django.contrib import admin
+from django.urls import include, path
+
+from jeevanrekha.intake.api import api
+
+urlpatterns = [
+    path("api/v1/", api.urls),
+    path("admin/", admin.site.urls),
+    path("", include("jeevanrekha.web.urls")),
+]

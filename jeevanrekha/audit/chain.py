@@ -1,0 +1,131 @@
+"""Writing to and verifying the hash chain.
+
+The hash of a row is SHA-256 over the previous row's hash and a canonical JSON of the row's
+own fields. Writers serialise on the chain head: SQLite's IMMEDIATE transactions already
+hold the database write lock; on PostgreSQL a transaction-scoped advisory lock is taken just
+before the row is appended, so it is held only for the end of the transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any
+
+from django.core.serializers.json import DjangoJSONEncoder
+from django.db import connection, transaction
+
+from jeevanrekha.audit.context import current_request_id
+from jeevanrekha.audit.models import AuditEvent
+
+GENESIS_HASH = "0" * 64
+# An arbitrary constant key for pg_advisory_xact_lock: "JRAUDIT" in ASCII.
+_CHAIN_LOCK_KEY = 0x4A5241554449_54
+
+
+def canonical(value: Any) -> Any:
+    """JSON-safe form of before/after values (datetimes, decimals, UUIDs as strings)."""
+    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True))
+
+
+def row_hash(prev_hash: str, fields: dict[str, Any]) -> str:
+    """SHA-256 (hex) of the previous hash and the canonical JSON of the row's fields."""
+    body = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256((prev_hash + "\n" + body).encode("utf-8")).hexdigest()
+
+
+def hashed_fields(event: AuditEvent) -> dict[str, Any]:
+    """The fields of a row that its hash covers (everything but id and the hashes)."""
+    return {
+        "seq": event.seq,
+        "at": event.at.isoformat(),
+        "actor": event.actor,
+        "action": event.action,
+        "object_type": event.object_type,
+        "object_id": event.object_id,
+        "before": event.before,
+        "after": event.after,
+        "request_id": event.request_id,
+    }
+
+
+def _lock_chain_head() -> None:
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+
+
+def append(
+    *,
+    at: datetime,
+    actor: str,
+    action: str,
+    object_type: str = "",
+    object_id: str | int = "",
+    before: Any = None,
+    after: Any = None,
+    request_id: str = "",
+) -> AuditEvent:
+    """Append one event to the chain. Must run inside the action's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit.append must run inside the action's transaction")
+    _lock_chain_head()
+    head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
+    event = AuditEvent(
+        seq=seq,
+        at=at,
+        actor=actor[:150],
+        action=action,
+        object_type=object_type,
+        object_id=str(object_id),
+        before=canonical(before),
+        after=canonical(after),
+        request_id=(request_id or current_request_id.get())[:64],
+        prev_hash=prev_hash,
+    )
+    event.hash = row_hash(prev_hash, hashed_fields(event))
+    event.save()
+    return event
+
+
+@dataclass(frozen=True)
+class ChainBreak:
+    """The first row where the chain does not hold, and why."""
+
+    seq: int
+    reason: str
+
+
+def verify(batch_size: int = 2000) -> tuple[int, ChainBreak | None]:
+    """Walk the whole chain in order; return (rows checked, first break or None)."""
+    expected_prev, expected_seq, checked = GENESIS_HASH, 1, 0
+    for event in _iterate(batch_size):
+        problem = _check(event, expected_seq, expected_prev)
+        if problem:
+            return checked, ChainBreak(event.seq, problem)
+        expected_prev, expected_seq, checked = event.hash, event.seq + 1, checked + 1
+    return checked, None
+
+
+def _check(event: AuditEvent, expected_seq: int, expected_prev: str) -> str:
+    if event.seq != expected_seq:
+        return f"row {expected_seq} is missing (next row is {event.seq})"
+    if event.prev_hash != expected_prev:
+        return "prev_hash does not match the hash of the row before (a row was removed or changed)"
+    if row_hash(event.prev_hash, hashed_fields(event)) != event.hash:
+        return "hash does not match the row's contents (the row was altered)"
+    return ""
+
+
+def _iterate(batch_size: int) -> Iterator[AuditEvent]:
+    last = 0
+    while True:
+        batch = list(AuditEvent.objects.filter(seq__gt=last).order_by("seq")[:batch_size])
+        if not batch:
+            return
+        yield from batch
+        last = batch[-1].seq

@@ -1,0 +1,1 @@
+"""Events leave the database only through the transactional outbox (house rule 4)."""

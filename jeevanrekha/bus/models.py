@@ -1,0 +1,34 @@
+"""The outbox table: events written in the same transaction as the change they describe."""
+
+from __future__ import annotations
+
+from django.db import models
+
+
+class OutboxMessage(models.Model):
+    """One event waiting to be published (to NATS JetStream, or to in-process workers).
+
+    Its id doubles as the broker's de-duplication id (`Nats-Msg-Id`), so a relay that
+    crashes after publishing and publishes again cannot deliver it twice.
+    """
+
+    topic = models.CharField(max_length=80)
+    key = models.CharField(max_length=64, blank=True, help_text="e.g. the case id")
+    payload = models.JSONField()
+    created_at = models.DateTimeField()
+    request_id = models.CharField(max_length=64, blank=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["id"],
+                name="outbox_unpublished",
+                condition=models.Q(published_at__isnull=True),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"outbox #{self.pk} {self.topic}"

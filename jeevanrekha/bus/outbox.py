@@ -1,0 +1,27 @@
+"""Writing events to the outbox from inside an action's transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from jeevanrekha.audit.chain import canonical
+from jeevanrekha.audit.context import current_request_id
+from jeevanrekha.bus.models import OutboxMessage
+
+
+def emit(
+    topic: str, payload: dict[str, Any], *, at: datetime, key: str = "", request_id: str = ""
+) -> OutboxMessage:
+    """Add an event to the outbox. It is published only if the transaction commits."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("outbox.emit must run inside the action's transaction")
+    return OutboxMessage.objects.create(
+        topic=topic,
+        key=str(key),
+        payload=canonical(payload),
+        created_at=at,
+        request_id=request_id or current_request_id.get(),
+    )

@@ -1,0 +1,1 @@
+"""Cases: one rescue operation each, its subject, tasks and outcome."""

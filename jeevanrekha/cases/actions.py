@@ -1,0 +1,141 @@
+"""Every change to a case, its tasks or outcome is one `do_*` action here (house rule 2).
+
+Each action is one transaction: load with a lock → the pure core decides → save → one
+audit row → outbox rows. Views, commands and workers call these; nobody else saves a Case.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from django.db import transaction
+
+from jeevanrekha.audit import chain as audit
+from jeevanrekha.bus.outbox import emit
+from jeevanrekha.cases.models import Case, Outcome, OutcomeCode, Subject, Task, TaskKind, TaskState
+from jeevanrekha.core.lifecycle import CaseCommand, CaseState, decide, open_case
+from jeevanrekha.core.priority import PriorityInput, priority
+
+
+def case_priority(case: Case, now: datetime) -> int:
+    """The queue priority of a case from what is known of it now."""
+    age = now - case.post_created_at if case.post_created_at else timedelta(0)
+    return priority(
+        PriorityInput(
+            risk_level=case.risk_level,
+            imminent=case.imminent,
+            post_age=age,
+            location_confidence=case.location_confidence,
+        )
+    )
+
+
+def open_case_in_transaction(
+    *, subject: Subject | None, post_created_at: datetime | None, at: datetime, actor: str
+) -> Case:
+    """Open a new case. Part of a larger action (the intake's), so it needs its transaction."""
+    event = open_case(at)
+    case = Case(
+        state=event.to_state,
+        subject=subject,
+        post_created_at=post_created_at,
+        opened_at=at,
+        state_changed_at=at,
+    )
+    case.priority = case_priority(case, at)
+    case.save(force_insert=True)
+    return case
+
+
+def do_apply_case_command(case_id: int, command: CaseCommand, *, actor: str, at: datetime) -> Case:
+    """Move a case through its lifecycle; IllegalTransition if the core says no."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case_id)
+        events = decide(CaseState(case.state), command, at)
+        before = case.state
+        case.state = events[-1].to_state
+        case.state_changed_at = at
+        case.save(update_fields=["state", "state_changed_at"])
+        audit.append(
+            at=at,
+            actor=actor,
+            action=events[-1].name,
+            object_type="case",
+            object_id=case.pk,
+            before={"state": before},
+            after={"state": case.state},
+        )
+        for event in events:
+            emit(event.name, {"case_id": case.pk, "state": event.to_state}, at=at, key=str(case.pk))
+        return case
+
+
+def do_create_task(
+    case_id: int, kind: TaskKind, target: str, *, due_at: datetime, actor: str, at: datetime
+) -> Task:
+    """Ask someone outside the desk to act, with an acknowledgement deadline."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case_id)
+        task = Task.objects.create(
+            case=case, kind=kind, target=target, created_at=at, due_at=due_at
+        )
+        after = {"case_id": case.pk, "kind": kind, "target": target, "due_at": due_at}
+        audit.append(
+            at=at,
+            actor=actor,
+            action="task_created",
+            object_type="task",
+            object_id=task.pk,
+            after=after,
+        )
+        emit("task_created", {"task_id": task.pk, **after}, at=at, key=str(case.pk))
+        return task
+
+
+def do_acknowledge_task(task_id: int, *, by: str, actor: str, at: datetime) -> Task:
+    """Record that a person took the request; the escalation timer stops."""
+    with transaction.atomic():
+        task = Task.objects.select_for_update().get(pk=task_id)
+        if task.state != TaskState.OPEN:
+            raise ValueError(f"task {task.pk} is {task.state}, not open")
+        task.state, task.acknowledged_at, task.acknowledged_by = TaskState.ACKNOWLEDGED, at, by
+        task.due_at = None
+        task.save(update_fields=["state", "acknowledged_at", "acknowledged_by", "due_at"])
+        audit.append(
+            at=at,
+            actor=actor,
+            action="task_acknowledged",
+            object_type="task",
+            object_id=task.pk,
+            before={"state": TaskState.OPEN},
+            after={"state": task.state, "by": by},
+        )
+        emit("task_acknowledged", {"task_id": task.pk, "case_id": task.case_id}, at=at)
+        return task
+
+
+def do_record_outcome(
+    case_id: int, code: OutcomeCode, reasons: list[str], note: str, *, actor: str, at: datetime
+) -> Outcome:
+    """Record how a case ended (saved, not found, ...) with the field's reason codes."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case_id)
+        outcome = Outcome.objects.create(
+            case=case,
+            code=code,
+            reason_codes=reasons,
+            note=note,
+            recorded_at=at,
+            recorded_by=actor,
+        )
+        after = {"code": code, "reasons": reasons}
+        audit.append(
+            at=at,
+            actor=actor,
+            action="outcome_recorded",
+            object_type="case",
+            object_id=case.pk,
+            after=after,
+        )
+        emit("outcome_recorded", {"case_id": case.pk, **after}, at=at, key=str(case.pk))
+        return outcome

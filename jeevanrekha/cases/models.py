@@ -1,0 +1,175 @@
+"""Case-side tables: Subject, Case, Task, Outcome, and each desk user's profile.
+
+Nobody saves these directly: every change goes through a `do_*` action in actions.py.
+"""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from jeevanrekha.core.lifecycle import CaseState
+
+
+class Role(models.TextChoices):
+    """Desk roles; each is a Django group of the same name."""
+
+    OPERATOR = "operator", "Desk operator"
+    SUPERVISOR = "supervisor", "Desk supervisor"
+    DISTRICT_OFFICER = "district_officer", "District officer"
+    STF_ANALYST = "stf_analyst", "STF analyst"
+    COUNSELLOR = "counsellor", "Counsellor"
+    AUDITOR = "auditor", "Auditor"
+    ADMIN = "admin", "Administrator"
+
+
+class DeskProfile(models.Model):
+    """What the desk knows of a user beyond Django's auth: role and district."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="desk_profile"
+    )
+    role = models.CharField(max_length=20, choices=Role.choices)
+    district = models.CharField(max_length=80, blank=True, help_text="for district officers")
+
+    def __str__(self) -> str:
+        return f"{self.user} ({self.role})"
+
+
+class Subject(models.Model):
+    """The person at risk, known by identifiers (handle, phone, email); links repeat cases."""
+
+    display_name = models.CharField(max_length=200, blank=True)
+    created_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return self.display_name or f"subject #{self.pk}"
+
+
+class SubjectIdentifier(models.Model):
+    """One way to recognise a subject: `handle` (platform:handle), `phone`, `email`, `url`."""
+
+    subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="identifiers")
+    kind = models.CharField(max_length=20)
+    value = models.CharField(max_length=300)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "value"], name="subject_identifier_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind}:{self.value}"
+
+
+class Case(models.Model):
+    """One rescue operation, from the first alert to closing; its state follows core.lifecycle."""
+
+    state = models.CharField(
+        max_length=12, choices=[(s.value, s.value) for s in CaseState], default=CaseState.NEW.value
+    )
+    priority = models.PositiveSmallIntegerField(default=0)
+    risk_level = models.PositiveSmallIntegerField(null=True, blank=True)
+    imminent = models.BooleanField(default=False)
+    location_confidence = models.FloatField(null=True, blank=True)
+    post_created_at = models.DateTimeField(null=True, blank=True)
+    subject = models.ForeignKey(
+        Subject, null=True, blank=True, on_delete=models.PROTECT, related_name="cases"
+    )
+    state_name = models.CharField(max_length=80, blank=True, help_text="Indian state, if known")
+    district = models.CharField(max_length=80, blank=True)
+    police_station = models.CharField(max_length=120, blank=True)
+    opened_at = models.DateTimeField()
+    state_changed_at = models.DateTimeField()
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["state", "-priority"]),
+            models.Index(fields=["-opened_at"]),
+            models.Index(fields=["district", "state"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference} ({self.state})"
+
+    @property
+    def reference(self) -> str:
+        """The case number the desk reads out on the phone."""
+        return f"JR-{self.pk:06d}"
+
+
+class TaskKind(models.TextChoices):
+    POLICE_STATION = "police_station", "Alert the police station"
+    VEHICLE_112 = "vehicle_112", "Dispatch a 112 vehicle"
+    TRACE = "trace", "Location trace (STF / telecom)"
+    OTHER_STATE = "other_state", "Forward to another state"
+    COUNSELLOR = "counsellor", "Counsellor referral"
+
+
+class TaskState(models.TextChoices):
+    OPEN = "open", "Waiting for acknowledgement"
+    ACKNOWLEDGED = "acknowledged", "Acknowledged"
+    DONE = "done", "Done"
+    FAILED = "failed", "Failed"
+    CANCELLED = "cancelled", "Cancelled"
+
+
+class Task(models.Model):
+    """A request to someone outside the desk, with an acknowledgement deadline (a timer)."""
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="tasks")
+    kind = models.CharField(max_length=20, choices=TaskKind.choices)
+    target = models.CharField(max_length=200, help_text="station, vehicle, agency or person")
+    state = models.CharField(max_length=12, choices=TaskState.choices, default=TaskState.OPEN)
+    created_at = models.DateTimeField()
+    due_at = models.DateTimeField(null=True, blank=True, help_text="next timer deadline")
+    escalation_step = models.PositiveSmallIntegerField(default=0)
+    acknowledged_at = models.DateTimeField(null=True, blank=True)
+    acknowledged_by = models.CharField(max_length=150, blank=True)
+    result = models.TextField(blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [
+            models.Index(
+                fields=["due_at"], name="task_due", condition=models.Q(due_at__isnull=False)
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"task #{self.pk} {self.kind} → {self.target} ({self.state})"
+
+
+class OutcomeCode(models.TextChoices):
+    SAVED = "saved", "Saved"
+    NOT_FOUND = "not_found", "Not found"
+    FALSE_ALARM = "false_alarm", "False alarm"
+    FORWARDED = "forwarded", "Forwarded to another state"
+    UNREACHABLE = "unreachable", "Unreachable"
+    DECEASED = "deceased", "Deceased"
+
+
+class ReasonCode(models.TextChoices):
+    """The field's reasons why a rescue failed or was hard."""
+
+    LOCATION_UNCLEAR = "location_unclear", "Location unclear"
+    OTHER_STATE = "other_state", "In another state"
+    DENSE_AREA = "dense_area", "Dense, crowded area"
+    PHONE_OFF = "phone_off", "Phone switched off"
+    LATE_ALERT = "late_alert", "Alert arrived late"
+    WRONG_PERSON = "wrong_person", "Wrong person identified"
+    OTHER = "other", "Other"
+
+
+class Outcome(models.Model):
+    """How a case ended, with the field's reason codes."""
+
+    case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="outcome")
+    code = models.CharField(max_length=12, choices=OutcomeCode.choices)
+    reason_codes = models.JSONField(default=list, blank=True)
+    note = models.TextField(blank=True)
+    recorded_at = models.DateTimeField()
+    recorded_by = models.CharField(max_length=150)
+
+    def __str__(self) -> str:
+        return f"{self.case} → {self.code}"

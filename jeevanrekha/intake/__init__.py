@@ -1,0 +1,1 @@
+"""Intake: every alert is stored verbatim (RawAlert) before it is parsed into an Alert."""

@@ -1,0 +1,100 @@
+"""The JSON API (django-ninja): POST /api/v1/alerts, and /api/v1/openapi.json.
+
+The alert body is read as raw bytes, not by ninja, because the request must be stored
+verbatim before it is parsed. Its schema is still published in the OpenAPI document.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.utils import timezone
+from ninja import NinjaAPI, Schema
+
+from jeevanrekha.intake import pipeline, signing
+from jeevanrekha.intake.sources.api.parse import AlertIn
+
+api = NinjaAPI(
+    title="Jeevan Rekha intake API",
+    version="1",
+    description=(
+        "Alerts about people at risk of suicide, from platforms and partners. "
+        "Sign each request with HMAC-SHA256 (see docs/alert-format.md)."
+    ),
+    urls_namespace="api-v1",
+)
+
+
+class AcceptedOut(Schema):
+    status: str
+    case_id: int
+    case_url: str
+    alert_id: int
+    raw_alert_id: int
+
+
+class ErrorOut(Schema):
+    error: str
+    errors: list[dict[str, Any]] = []
+    raw_alert_id: int | None = None
+
+
+_SIGNATURE_PARAMS = [
+    {"in": "header", "name": h, "required": True, "schema": {"type": "string"}, "description": d}
+    for h, d in (
+        (signing.SOURCE_HEADER, "the sending source's configured name"),
+        (signing.TIMESTAMP_HEADER, "unix time in seconds; must be within the replay window"),
+        (signing.SIGNATURE_HEADER, "sha256=<hex HMAC-SHA256 of timestamp + '.' + body>"),
+    )
+]
+
+
+def _read_body(request: HttpRequest) -> tuple[bytes, int]:
+    """The body and its real size; an oversized one is read only as far as is kept."""
+    declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    if declared > settings.INTAKE_MAX_BODY_BYTES:
+        from jeevanrekha.intake.actions import OVERSIZE_KEEP_BYTES
+
+        return request.read(OVERSIZE_KEEP_BYTES), declared
+    body = request.body
+    return body, len(body)
+
+
+@api.post(
+    "/alerts",
+    response={
+        200: AcceptedOut,
+        202: AcceptedOut,
+        400: ErrorOut,
+        401: ErrorOut,
+        413: ErrorOut,
+        422: ErrorOut,
+        503: ErrorOut,
+    },
+    summary="Report an alert about a person at risk",
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": AlertIn.model_json_schema()}},
+        },
+        "parameters": _SIGNATURE_PARAMS,
+    },
+)
+def post_alert(request: HttpRequest) -> HttpResponse:
+    """Store the alert, then accept it (202, or 200 for a retry of one already accepted)."""
+    try:
+        body, size = _read_body(request)
+    except ValueError:  # a CONTENT_LENGTH that is not a number
+        body, size = b"", 0
+    reply = pipeline.receive(
+        channel="api",
+        headers=request.headers,
+        body=body,
+        body_size=size,
+        remote_addr=request.META.get("REMOTE_ADDR"),
+        request_id=getattr(request, "request_id", ""),
+        now=timezone.now(),
+    )
+    return JsonResponse(reply.body, status=reply.status)

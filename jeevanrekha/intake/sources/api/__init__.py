@@ -1,0 +1,1 @@
+"""The JSON alert posted to POST /api/v1/alerts (docs/alert-format.md)."""

@@ -1,0 +1,166 @@
+"""Parse the JSON alert format at the edge (house rule 6).
+
+`parse(body)` turns the raw bytes into a typed `AlertIn` or raises `ParseError` with a
+status code for the API (400: not JSON at all, 422: JSON of the wrong shape) and the field
+errors, each naming its field. The format is documented in docs/alert-format.md.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from ipaddress import ip_address
+from typing import Annotated, Any
+
+from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+Short = Annotated[str, Field(max_length=200)]
+Url = Annotated[str, Field(max_length=2000, pattern=r"^https?://\S+$")]
+
+
+class Strict(BaseModel):
+    """Base for the alert's parts: unknown fields are ignored (the raw keeps them)."""
+
+    model_config = ConfigDict(extra="ignore", str_strip_whitespace=True)
+
+
+class Media(Strict):
+    url: Url | None = None
+    kind: Annotated[str, Field(max_length=20)] = "image"
+    sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
+
+
+class Post(Strict):
+    url: Url | None = None
+    text: Annotated[str, Field(max_length=20_000)] = ""
+    created_at: AwareDatetime | None = None
+    media: Annotated[list[Media], Field(max_length=20)] = []
+
+
+class Account(Strict):
+    handle: Short = ""
+    name: Short = ""
+    profile_url: Url | None = None
+
+
+class Tower(Strict):
+    lat: Annotated[float, Field(ge=-90, le=90)]
+    lon: Annotated[float, Field(ge=-180, le=180)]
+    radius_m: Annotated[int, Field(ge=0, le=100_000)] | None = None
+    observed_at: AwareDatetime | None = None
+
+
+class Evidence(Strict):
+    post_text: Annotated[str, Field(max_length=2000)] | None = None
+    profile_location: Annotated[str, Field(max_length=300)] | None = None
+    address: Annotated[str, Field(max_length=500)] | None = None
+    phone: Annotated[str, Field(max_length=40, pattern=r"^\+?[0-9 ()\-]{6,40}$")] | None = None
+    ip: Annotated[str, Field(max_length=45)] | None = None
+    tower: Tower | None = None
+
+    @field_validator("ip")
+    @classmethod
+    def _valid_ip(cls, value: str | None) -> str | None:
+        if value is not None:
+            ip_address(value)  # raises ValueError, which pydantic reports on the field
+        return value
+
+
+class Reporter(Strict):
+    name: Short = ""
+    organisation: Short = ""
+    phone: Annotated[str, Field(max_length=40)] = ""
+    email: Annotated[str, Field(max_length=254)] = ""
+    note: Annotated[str, Field(max_length=2000)] = ""
+
+
+class AlertIn(Strict):
+    """One alert about a person at risk, as a platform or partner sends it."""
+
+    source: Annotated[str, Field(min_length=1, max_length=60)]
+    source_alert_id: Annotated[str, Field(min_length=1, max_length=200)] | None = None
+    platform: Annotated[str, Field(min_length=1, max_length=40, pattern=r"^[a-z0-9_.-]+$")]
+    received_at: AwareDatetime | None = None
+    post: Post
+    account: Account = Account()
+    evidence: Evidence = Evidence()
+    reporter: Reporter = Reporter()
+
+    @field_validator("platform", mode="before")
+    @classmethod
+    def _lower_platform(cls, value: Any) -> Any:
+        return value.strip().lower() if isinstance(value, str) else value
+
+    def has_something_to_act_on(self) -> bool:
+        """A post text or URL, an account, or location evidence: something the desk can use."""
+        return bool(
+            self.post.text or self.post.url or self.account.handle or self.account.profile_url
+        )
+
+
+@dataclass
+class ParseError(Exception):
+    """The body could not be turned into an AlertIn. `code` is stable for clients."""
+
+    status: int
+    code: str
+    errors: list[dict[str, Any]] = field(default_factory=list)
+
+    def __str__(self) -> str:
+        return f"{self.code}: {self.errors}"
+
+
+def _reject_constant(name: str) -> float:
+    raise ValueError(f"{name} is not valid JSON")
+
+
+def depth_of(value: Any, limit: int) -> int:
+    """Nesting depth of decoded JSON, without recursion; stops counting past `limit`."""
+    deepest, stack = 0, [(value, 1)]
+    while stack:
+        node, depth = stack.pop()
+        deepest = max(deepest, depth)
+        if deepest > limit:
+            return deepest
+        children = node.values() if isinstance(node, dict) else node
+        if isinstance(node, dict | list):
+            stack.extend((child, depth + 1) for child in children)
+    return deepest
+
+
+def decode_json(body: bytes, max_depth: int) -> Any:
+    """Bytes → JSON value, or ParseError(400) for bad UTF-8, bad JSON or too deep nesting."""
+    try:
+        text = body.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ParseError(
+            400, "invalid_utf8", [{"loc": [], "msg": f"body is not UTF-8: {exc}"}]
+        ) from None
+    try:
+        value = json.loads(text, parse_constant=_reject_constant)
+    except RecursionError:
+        raise ParseError(400, "too_deep", [{"loc": [], "msg": "JSON nested too deeply"}]) from None
+    except ValueError as exc:
+        raise ParseError(400, "invalid_json", [{"loc": [], "msg": str(exc)}]) from None
+    if depth_of(value, max_depth) > max_depth:
+        raise ParseError(400, "too_deep", [{"loc": [], "msg": f"nesting deeper than {max_depth}"}])
+    return value
+
+
+def parse(body: bytes, max_depth: int = 32) -> AlertIn:
+    """Parse a JSON alert; raise ParseError naming each bad field."""
+    value = decode_json(body, max_depth)
+    if not isinstance(value, dict):
+        raise ParseError(422, "not_an_object", [{"loc": [], "msg": "the alert must be an object"}])
+    try:
+        alert = AlertIn.model_validate(value)
+    except ValidationError as exc:
+        errors = [
+            {"loc": list(e["loc"]), "msg": e["msg"], "type": e["type"]}
+            for e in exc.errors(include_url=False, include_input=False)
+        ]
+        raise ParseError(422, "invalid_fields", errors) from None
+    if not alert.has_something_to_act_on():
+        msg = "give at least one of post.text, post.url, account.handle, account.profile_url"
+        raise ParseError(422, "nothing_to_act_on", [{"loc": ["post"], "msg": msg}])
+    return alert

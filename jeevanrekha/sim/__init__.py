@@ -1,0 +1,1 @@
+"""Simulation: alert generators for the demo, load tests and response-time studies."""

@@ -1,0 +1,1 @@
+"""The desk's pages (server-rendered, HTMX), middleware and static assets."""

@@ -1,0 +1,96 @@
+"""`jeevanrekha demo`: the desk on http://127.0.0.1:8000 with a live stream of alerts.
+
+Migrates the database, makes a demo operator account (printing its password), starts the
+production server (gunicorn) and keeps posting signed alerts to it through the real API.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import secrets
+import subprocess
+import time
+import urllib.error
+import urllib.request
+from typing import Any
+
+from django.conf import settings
+from django.core.management import call_command
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from jeevanrekha.cases.management.commands.createuser import do_create_desk_user
+from jeevanrekha.cases.models import Role
+from jeevanrekha.intake.management.commands.source import do_save_source
+from jeevanrekha.intake.signing import signed_headers
+from jeevanrekha.sim import feed
+from jeevanrekha.web.management.commands.serve import gunicorn_argv
+
+DEMO_SOURCE = "demo-platform"
+
+
+def post(url: str, body: bytes, headers: dict[str, str]) -> int:
+    """POST a body; return the HTTP status (error statuses included)."""
+    request = urllib.request.Request(url, data=body, headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return int(response.status)
+    except urllib.error.HTTPError as exc:
+        return exc.code
+
+
+def wait_until_up(url: str, seconds: float) -> None:
+    """Poll the health check until the server answers."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.3)
+    raise CommandError(f"the server did not come up at {url}")
+
+
+class Command(BaseCommand):
+    help = "Run the desk with a demo account and a live simulated stream of alerts."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--bind", default="127.0.0.1:8000")
+        parser.add_argument("--every", type=float, default=4.0, help="mean seconds between alerts")
+        parser.add_argument("--count", type=int, default=0, help="stop after N alerts (0: never)")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        call_command("migrate", verbosity=0)
+        password = secrets.token_urlsafe(12)
+        do_create_desk_user("demo", Role.SUPERVISOR, "", password, actor="cli:demo")
+        secret = secrets.token_urlsafe(32)
+        do_save_source(DEMO_SOURCE, secret, "", actor="cli:demo")
+        base = f"http://{options['bind']}"
+        access_log = os.environ.get("ACCESS_LOG", str(settings.DATA_DIR / "access.log"))
+        env = {**os.environ, "ACCESS_LOG": access_log}
+        server = subprocess.Popen(gunicorn_argv(options["bind"], 2, 4), env=env)
+        try:
+            wait_until_up(f"{base}/healthz", 30)
+            self.stdout.write(
+                self.style.SUCCESS(
+                    f"\nJeevan Rekha desk: {base}/\n  user: demo\n  password: {password}\n"
+                    "Feeding simulated alerts; Ctrl-C stops.\n"
+                )
+            )
+            self.feed(f"{base}/api/v1/alerts", secret, options["every"], options["count"])
+        except KeyboardInterrupt:
+            pass
+        finally:
+            server.terminate()
+            server.wait(timeout=30)
+
+    def feed(self, url: str, secret: str, every: float, count: int) -> None:
+        """Post alerts at random intervals, printing one line each."""
+        rng = random.Random()
+        number = 0
+        while not count or number < count:
+            number += 1
+            body = feed.body(rng, DEMO_SOURCE, number)
+            status = post(url, body, signed_headers(DEMO_SOURCE, secret, body))
+            self.stdout.write(f"alert {number}: HTTP {status}")
+            time.sleep(rng.expovariate(1 / every))

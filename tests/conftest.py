@@ -1,0 +1,50 @@
+"""Shared fixtures: a signed intake source, fixture alerts, a helper to post them."""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+FIXTURES = Path(__file__).parent / "fixtures"
+SOURCE = "meta-safety"
+SECRET = "test-secret-0123456789abcdef"
+
+
+def fixture_alert(name: str) -> dict[str, Any]:
+    """A fixture alert from tests/fixtures/, as a dict."""
+    return json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
+
+
+@pytest.fixture
+def source(db: None) -> Any:
+    from jeevanrekha.intake import pipeline
+    from jeevanrekha.intake.models import IntakeSource
+
+    pipeline._source_cache.clear()
+    yield IntakeSource.objects.create(name=SOURCE, secret=SECRET)
+    pipeline._source_cache.clear()
+
+
+PostAlert = Callable[..., Any]
+
+
+@pytest.fixture
+def post_alert(client: Client, source: Any) -> PostAlert:
+    """POST bytes (or a dict) to the intake API, signed unless told otherwise."""
+    from jeevanrekha.intake.signing import signed_headers
+
+    def post(body: bytes | dict[str, Any], *, sign: bool = True, **overrides: str) -> Any:
+        raw = json.dumps(body).encode() if isinstance(body, dict) else body
+        headers = signed_headers(SOURCE, SECRET, raw) if sign else {}
+        headers.update(overrides)
+        headers.pop("Content-Type", None)
+        return client.post(
+            "/api/v1/alerts", data=raw, content_type="application/json", headers=headers
+        )
+
+    return post
