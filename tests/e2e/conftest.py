@@ -1,0 +1,159 @@
+"""End-to-end fixtures: a fresh database and the real production server (gunicorn).
+
+These tests run outside pytest-django's test database: each gets its own fresh database on
+the engine of this run (a SQLite file, or a new database on the PostgreSQL server named by
+DATABASE_URL), migrated and served by `jeevanrekha serve` in a subprocess.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from dataclasses import dataclass, field
+from http.client import HTTPConnection
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit, urlunsplit
+
+import psycopg
+import pytest
+
+from jeevanrekha.intake.signing import signed_headers
+
+BIN = Path(sys.executable).parent
+SOURCE, SECRET = "e2e-platform", "e2e-secret-0123456789abcdef"
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@dataclass
+class Database:
+    """A fresh database for one test: its URL and a way to run SQL on it."""
+
+    url: str
+
+    @property
+    def is_postgres(self) -> bool:
+        return self.url.startswith("postgres")
+
+    def scalar(self, sql: str) -> Any:
+        if self.is_postgres:
+            with psycopg.connect(self.url) as conn:
+                row = conn.execute(sql).fetchone()
+        else:
+            with sqlite3.connect(self.url.removeprefix("sqlite:///")) as conn:
+                row = conn.execute(sql).fetchone()
+        return row[0] if row else None
+
+
+@pytest.fixture
+def database(tmp_path: Path) -> Iterator[Database]:
+    base = os.environ.get("DATABASE_URL", "")
+    if not base.startswith("postgres"):
+        yield Database(f"sqlite:///{tmp_path / 'e2e.sqlite3'}")
+        return
+    parts = urlsplit(base)
+    name = f"jr_e2e_{secrets.token_hex(4)}"
+    admin = urlunsplit(parts._replace(path="/postgres"))
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    try:
+        yield Database(urlunsplit(parts._replace(path=f"/{name}")))
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f"DROP DATABASE IF EXISTS {name} WITH (FORCE)")
+
+
+@dataclass
+class Server:
+    """The desk served by gunicorn on a free loopback port."""
+
+    db: Database
+    env: dict[str, str]
+    port: int = 0
+    process: subprocess.Popen[bytes] | None = None
+    log: Path | None = None
+    pids: list[int] = field(default_factory=list)
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def cli(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
+        return subprocess.run(
+            [str(BIN / "jeevanrekha"), *args],
+            env=self.env,
+            capture_output=True,
+            text=True,
+            check=check,
+            timeout=300,
+        )
+
+    def post(self, conn: HTTPConnection, alert: dict[str, Any]) -> tuple[int, dict[str, Any]]:
+        body = json.dumps(alert, ensure_ascii=False).encode()
+        conn.request(
+            "POST", "/api/v1/alerts", body=body, headers=signed_headers(SOURCE, SECRET, body)
+        )
+        response = conn.getresponse()
+        return response.status, json.loads(response.read() or b"{}")
+
+
+def wait_for(url: str, seconds: float = 30) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.2)
+    raise RuntimeError(f"server at {url} did not come up")
+
+
+@pytest.fixture
+def server(database: Database, tmp_path: Path) -> Iterator[Server]:
+    env = {
+        **os.environ,
+        "DATABASE_URL": database.url,
+        "DATA_DIR": str(tmp_path),
+        "SECRET_KEY": secrets.token_urlsafe(50),
+        "ACCESS_LOG": str(tmp_path / "access.log"),
+        "PUBLIC_BASE_URL": "http://127.0.0.1",
+    }
+    srv = Server(database, env, port=free_port(), log=tmp_path / "server.log")
+    srv.cli("migrate", "-v0")
+    srv.cli("source", "add", SOURCE, "--secret", SECRET)
+    with open(srv.log, "wb") as log:
+        srv.process = subprocess.Popen(
+            [
+                str(BIN / "jeevanrekha"),
+                "serve",
+                "--bind",
+                f"127.0.0.1:{srv.port}",
+                "--workers",
+                "3",
+                "--threads",
+                "2",
+            ],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        try:
+            wait_for(f"{srv.url}/healthz")
+            yield srv
+        finally:
+            srv.process.terminate()
+            srv.process.wait(timeout=30)

@@ -1,0 +1,119 @@
+"""The audit trail: append-only in the model and in the database, and tamper-evident."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+from django.db import DatabaseError, connection, transaction
+
+from jeevanrekha.audit import chain
+from jeevanrekha.audit.models import AppendOnlyError, AuditEvent
+
+pytestmark = pytest.mark.django_db
+T0 = datetime(2026, 11, 23, 3, 25, tzinfo=UTC)
+
+
+def write(n: int) -> list[AuditEvent]:
+    events = []
+    with transaction.atomic():
+        for i in range(n):
+            events.append(
+                chain.append(
+                    at=T0 + timedelta(seconds=i),
+                    actor="user:op1",
+                    action="note_added",
+                    object_type="case",
+                    object_id=i,
+                    after={"text": f"note {i} ✓ नोट"},
+                )
+            )
+    return events
+
+
+def drop_triggers() -> None:
+    """What an attacker with database access would do first (rolled back with the test)."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER audit_no_update")
+            cursor.execute("DROP TRIGGER audit_no_delete")
+        else:
+            cursor.execute("ALTER TABLE audit_auditevent DISABLE TRIGGER USER")
+
+
+def test_chain_links_each_row_to_the_one_before() -> None:
+    events = write(3)
+    assert [e.seq for e in events] == [1, 2, 3]
+    assert events[0].prev_hash == chain.GENESIS_HASH
+    assert events[1].prev_hash == events[0].hash and events[2].prev_hash == events[1].hash
+    assert chain.verify() == (3, None)
+
+
+def test_the_model_refuses_changes() -> None:
+    (event,) = write(1)
+    event.action = "something_else"
+    with pytest.raises(AppendOnlyError):
+        event.save()
+    with pytest.raises(AppendOnlyError):
+        event.delete()
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.filter(pk=event.pk).update(action="x")
+    with pytest.raises(AppendOnlyError):
+        AuditEvent.objects.all().delete()
+
+
+@pytest.mark.parametrize(
+    "statement",
+    ["UPDATE audit_auditevent SET actor = 'someone'", "DELETE FROM audit_auditevent"],
+)
+def test_the_database_refuses_changes(statement: str) -> None:
+    write(2)
+    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
+        with connection.cursor() as cursor:
+            cursor.execute(statement)
+    assert AuditEvent.objects.count() == 2
+
+
+def test_a_tampered_row_is_named_by_verify() -> None:
+    write(5)
+    drop_triggers()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE audit_auditevent SET actor = 'user:nobody' WHERE seq = 3")
+    checked, broken = chain.verify()
+    assert checked == 2
+    assert broken is not None and broken.seq == 3 and "altered" in broken.reason
+    with pytest.raises(CommandError, match="seq=3"):
+        call_command("audit", "verify")
+
+
+def test_a_deleted_row_is_found() -> None:
+    write(5)
+    drop_triggers()
+    with connection.cursor() as cursor:
+        cursor.execute("DELETE FROM audit_auditevent WHERE seq = 4")
+    _, broken = chain.verify()
+    assert broken is not None and broken.seq == 5 and "missing" in broken.reason
+
+
+def test_a_rewritten_tail_is_found() -> None:
+    """Re-hashing a changed row is not enough: the next row still points at the old hash."""
+    events = write(3)
+    drop_triggers()
+    forged = events[1]
+    forged.actor = "user:nobody"
+    new_hash = chain.row_hash(forged.prev_hash, chain.hashed_fields(forged))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE audit_auditevent SET actor = %s, hash = %s WHERE seq = 2",
+            ["user:nobody", new_hash],
+        )
+    _, broken = chain.verify()
+    assert broken is not None and broken.seq == 3 and "prev_hash" in broken.reason
+
+
+def test_verify_command_reports_ok(capsys: pytest.CaptureFixture[str]) -> None:
+    write(4)
+    call_command("audit", "verify")
+    assert "audit chain OK: 4 rows verified" in capsys.readouterr().out
