@@ -17,7 +17,7 @@ WHOLE_DESK_ROLES = {Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR}
 
 def role_of(user: AbstractBaseUser | AnonymousUser) -> Role | None:
     """The user's desk role, or None (anonymous, or a user without a desk profile)."""
-    if not user.is_authenticated:
+    if not user.is_authenticated or user.pk is None:
         return None
     profile = DeskProfile.objects.filter(user_id=int(str(user.pk))).only("role").first()
     return Role(profile.role) if profile else None

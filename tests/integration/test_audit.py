@@ -70,9 +70,12 @@ def test_the_model_refuses_changes() -> None:
 )
 def test_the_database_refuses_changes(statement: str) -> None:
     write(2)
-    with pytest.raises(DatabaseError, match="append-only"), transaction.atomic():
-        with connection.cursor() as cursor:
-            cursor.execute(statement)
+    with (
+        pytest.raises(DatabaseError, match="append-only"),
+        transaction.atomic(),
+        connection.cursor() as cursor,
+    ):
+        cursor.execute(statement)
     assert AuditEvent.objects.count() == 2
 
 
