@@ -57,6 +57,7 @@ def main() -> int:
         return failed
     pytest = [str(BIN / "pytest"), *args.pytest_args]
     sqlite_env = {**env, "DATA_DIR": str(ROOT / "var" / "test"), "JR_TEST_ENGINE": "sqlite"}
+    print("\n== pytest on SQLite ==", flush=True)
     failed |= run([*pytest, "--create-db"], sqlite_env)
     why_not = postgres_reachable()
     if why_not:
@@ -68,6 +69,7 @@ def main() -> int:
         return failed
     name = f"jr_{secrets.token_hex(4)}"
     pg_env = {**env, "DATABASE_URL": f"{PG_URL}/{name}", "JR_TEST_ENGINE": "postgresql"}
+    print(f"\n== pytest on PostgreSQL ({PG_URL}/{name}) ==", flush=True)
     failed |= run([*pytest, "--create-db"], pg_env)
     return failed
 

@@ -41,11 +41,18 @@ def sign_in(base: str, password: str) -> urllib.request.OpenerDirector:
 
 def test_demo_serves_the_desk_with_arriving_alerts(database: Database, tmp_path: Path) -> None:
     port = free_port()
-    env = {**os.environ, "DATABASE_URL": database.url, "DATA_DIR": str(tmp_path),
-           "SECRET_KEY": secrets.token_urlsafe(50)}
+    env = {
+        **os.environ,
+        "DATABASE_URL": database.url,
+        "DATA_DIR": str(tmp_path),
+        "SECRET_KEY": secrets.token_urlsafe(50),
+    }
     demo = subprocess.Popen(
         [str(BIN / "jeevanrekha"), "demo", "--bind", f"127.0.0.1:{port}", "--every", "0.2"],
-        env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+        text=True,
     )
     try:
         password = read_until(demo, r"password: (\S+)", 60).group(1)
@@ -61,9 +68,9 @@ def test_demo_serves_the_desk_with_arriving_alerts(database: Database, tmp_path:
         later = desk.open(f"http://127.0.0.1:{port}/desk/queue/").read().decode()
         time.sleep(1.5)
         latest = desk.open(f"http://127.0.0.1:{port}/desk/queue/").read().decode()
-        assert set(re.findall(r'data-case="(\d+)"', latest)) - set(re.findall(r'data-case="(\d+)"', later)), (
-            "no new alert arrived while watching"
-        )
+        assert set(re.findall(r'data-case="(\d+)"', latest)) - set(
+            re.findall(r'data-case="(\d+)"', later)
+        ), "no new alert arrived while watching"
     finally:
         demo.send_signal(signal.SIGINT)
         demo.wait(timeout=60)
