@@ -8,11 +8,23 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from django.contrib.auth import get_user_model
 from django.db import transaction
+from django.utils import timezone
 
 from jeevanrekha.audit import chain as audit
 from jeevanrekha.bus.outbox import emit
-from jeevanrekha.cases.models import Case, Outcome, OutcomeCode, Subject, Task, TaskKind, TaskState
+from jeevanrekha.cases.models import (
+    Case,
+    DeskProfile,
+    Outcome,
+    OutcomeCode,
+    Role,
+    Subject,
+    Task,
+    TaskKind,
+    TaskState,
+)
 from jeevanrekha.core.lifecycle import CaseCommand, CaseState, decide, open_case
 from jeevanrekha.core.priority import PriorityInput, priority
 
@@ -139,3 +151,27 @@ def do_record_outcome(
         )
         emit("outcome_recorded", {"case_id": case.pk, **after}, at=at, key=str(case.pk))
         return outcome
+
+
+def do_create_desk_user(
+    username: str, role: Role, district: str, password: str, *, actor: str
+) -> None:
+    """Create or update a desk account and its role; audited."""
+    User = get_user_model()
+    with transaction.atomic():
+        user, created = User.objects.get_or_create(username=username)
+        user.set_password(password)
+        user.is_staff = role == Role.ADMIN
+        user.is_superuser = role == Role.ADMIN
+        user.save()
+        DeskProfile.objects.update_or_create(
+            user=user, defaults={"role": role, "district": district}
+        )
+        audit.append(
+            at=timezone.now(),
+            actor=actor,
+            action="user_created" if created else "user_updated",
+            object_type="user",
+            object_id=user.pk,
+            after={"username": username, "role": role, "district": district},
+        )

@@ -13,12 +13,13 @@ from datetime import datetime
 from typing import Any
 
 from django.db import IntegrityError, connection, transaction
+from django.utils import timezone
 
 from jeevanrekha.audit import chain as audit
 from jeevanrekha.bus.outbox import emit
 from jeevanrekha.cases.actions import open_case_in_transaction
 from jeevanrekha.cases.subjects import find_or_create_subject, identifiers_for
-from jeevanrekha.intake.models import Alert, RawAlert, RawAlertStatus
+from jeevanrekha.intake.models import Alert, IntakeSource, RawAlert, RawAlertStatus
 from jeevanrekha.intake.sources.api.parse import AlertIn
 
 # How much of an oversized body is kept, for the desk to see what it was.
@@ -200,3 +201,20 @@ def _create_alert_and_case(
     )
     emit("case_opened", after, at=at, key=str(case.pk))
     return Accepted(alert_id=alert.pk, case_id=case.pk, duplicate=False)
+
+
+def do_save_source(name: str, secret: str, platform: str, *, actor: str) -> IntakeSource:
+    """Create or re-key an intake source; audited (the secret itself is not)."""
+    with transaction.atomic():
+        source, created = IntakeSource.objects.update_or_create(
+            name=name, defaults={"secret": secret, "platform": platform, "active": True}
+        )
+        audit.append(
+            at=timezone.now(),
+            actor=actor,
+            action="source_added" if created else "source_rekeyed",
+            object_type="intake_source",
+            object_id=source.pk,
+            after={"name": name},
+        )
+        return source

@@ -10,7 +10,7 @@ from django.contrib.auth.models import AnonymousUser
 from django.test import Client
 
 from jeevanrekha.cases import access
-from jeevanrekha.cases.management.commands.createuser import do_create_desk_user
+from jeevanrekha.cases.actions import do_create_desk_user
 from jeevanrekha.cases.models import Case, Role
 from tests.conftest import PostAlert, fixture_alert
 

@@ -6,39 +6,12 @@ import secrets
 import sys
 from typing import Any
 
-from django.contrib.auth import get_user_model
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
-from django.db import transaction
-from django.utils import timezone
 
-from jeevanrekha.audit import chain as audit
-from jeevanrekha.cases.models import DeskProfile, Role
-
-
-def do_create_desk_user(
-    username: str, role: Role, district: str, password: str, *, actor: str
-) -> None:
-    """Create or update a desk account and its role; audited."""
-    User = get_user_model()
-    with transaction.atomic():
-        user, created = User.objects.get_or_create(username=username)
-        user.set_password(password)
-        user.is_staff = role == Role.ADMIN
-        user.is_superuser = role == Role.ADMIN
-        user.save()
-        DeskProfile.objects.update_or_create(
-            user=user, defaults={"role": role, "district": district}
-        )
-        audit.append(
-            at=timezone.now(),
-            actor=actor,
-            action="user_created" if created else "user_updated",
-            object_type="user",
-            object_id=user.pk,
-            after={"username": username, "role": role, "district": district},
-        )
+from jeevanrekha.cases.actions import do_create_desk_user
+from jeevanrekha.cases.models import Role
 
 
 class Command(BaseCommand):

@@ -10,24 +10,8 @@ from django.db import transaction
 from django.utils import timezone
 
 from jeevanrekha.audit import chain as audit
+from jeevanrekha.intake.actions import do_save_source
 from jeevanrekha.intake.models import IntakeSource
-
-
-def do_save_source(name: str, secret: str, platform: str, *, actor: str) -> IntakeSource:
-    """Create or re-key an intake source; audited (the secret itself is not)."""
-    with transaction.atomic():
-        source, created = IntakeSource.objects.update_or_create(
-            name=name, defaults={"secret": secret, "platform": platform, "active": True}
-        )
-        audit.append(
-            at=timezone.now(),
-            actor=actor,
-            action="source_added" if created else "source_rekeyed",
-            object_type="intake_source",
-            object_id=source.pk,
-            after={"name": name},
-        )
-        return source
 
 
 class Command(BaseCommand):

@@ -19,9 +19,9 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from jeevanrekha.cases.management.commands.createuser import do_create_desk_user
+from jeevanrekha.cases.actions import do_create_desk_user
 from jeevanrekha.cases.models import Role
-from jeevanrekha.intake.management.commands.source import do_save_source
+from jeevanrekha.intake.actions import do_save_source
 from jeevanrekha.intake.signing import signed_headers
 from jeevanrekha.sim import feed
 from jeevanrekha.web.management.commands.serve import gunicorn_argv
