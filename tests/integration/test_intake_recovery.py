@@ -39,11 +39,11 @@ def test_an_internal_fault_answers_503_and_keeps_the_alert(
     assert post_alert(fixture_alert("alert_full")).status_code == 200
 
 
-def test_a_crash_after_receipt_is_finished_by_retry(source: Any) -> None:
-    """The process died between storing and processing: the raw alert stays `received`."""
+def stored_an_hour_ago(secret: str) -> RawAlert:
+    """A raw alert stored an hour ago and never processed (its process died)."""
     body = json.dumps(fixture_alert("alert_full")).encode()
-    headers = signed_headers(SOURCE, SECRET, body, now=time.time() - 3600)  # long since stale
-    raw = actions.do_receive_raw_alert(
+    headers = signed_headers(SOURCE, secret, body, now=time.time() - 3600)  # long since stale
+    return actions.do_receive_raw_alert(
         channel="api",
         source_name=SOURCE,
         headers=pipeline.kept_headers(headers),
@@ -53,6 +53,10 @@ def test_a_crash_after_receipt_is_finished_by_retry(source: Any) -> None:
         request_id="r1",
         at=timezone.now() - timedelta(hours=1),
     )
+
+
+def test_a_crash_after_receipt_is_finished_by_retry(source: Any) -> None:
+    raw = stored_an_hour_ago(SECRET)
     assert retry_stranded(timedelta(seconds=60)) == 1
     raw.refresh_from_db()
     assert raw.status == RawAlertStatus.ACCEPTED  # the signature still had to be right
@@ -60,18 +64,7 @@ def test_a_crash_after_receipt_is_finished_by_retry(source: Any) -> None:
 
 
 def test_retry_still_refuses_a_forged_alert(source: Any) -> None:
-    body = json.dumps(fixture_alert("alert_full")).encode()
-    headers = signed_headers(SOURCE, "not-the-secret-at-all-123", body)
-    raw = actions.do_receive_raw_alert(
-        channel="api",
-        source_name=SOURCE,
-        headers=pipeline.kept_headers(headers),
-        body=body,
-        body_size=len(body),
-        remote_addr=None,
-        request_id="",
-        at=timezone.now() - timedelta(hours=1),
-    )
+    raw = stored_an_hour_ago("not-the-secret-at-all-123")
     retry_stranded(timedelta(seconds=60))
     raw.refresh_from_db()
     assert raw.status == RawAlertStatus.QUARANTINED and raw.error_code == "bad_signature"
