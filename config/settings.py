@@ -130,6 +130,9 @@ def database_config() -> dict[str, Any]:
     else:
         config["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
         config["CONN_HEALTH_CHECKS"] = True
+        # Server-side binding lets psycopg prepare the statements a connection repeats, so
+        # PostgreSQL plans each one once per connection instead of on every request.
+        config["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2}
         test_name = os.environ.get("PG_TEST_NAME")
         if test_name:
             config["TEST"] = {"NAME": test_name}
@@ -185,6 +188,12 @@ SECURE_REFERRER_POLICY = "same-origin"
 INTAKE_MAX_BODY_BYTES = env_int("INTAKE_MAX_BODY_BYTES", 1024 * 1024)
 INTAKE_REPLAY_WINDOW_SECONDS = env_int("INTAKE_REPLAY_WINDOW_SECONDS", 300)
 INTAKE_MAX_JSON_DEPTH = env_int("INTAKE_MAX_JSON_DEPTH", 32)
+# Group commit (docs/adr/0003-group-commit.md): concurrent requests in one server process
+# share a transaction. Off in the in-process test client, whose test transaction another
+# thread cannot see.
+INTAKE_GROUP_COMMIT = env_bool("INTAKE_GROUP_COMMIT", True)
+INTAKE_BATCH_MAX = env_int("INTAKE_BATCH_MAX", 64)
+INTAKE_COMMIT_TIMEOUT = env_int("INTAKE_COMMIT_TIMEOUT_SECONDS", 30)
 # Django's own limit must not cut the body before the intake sees it (it answers 413 itself).
 DATA_UPLOAD_MAX_MEMORY_SIZE = INTAKE_MAX_BODY_BYTES + 1
 

@@ -20,14 +20,20 @@ def fixture_alert(name: str) -> dict[str, Any]:
     return json.loads((FIXTURES / f"{name}.json").read_text(encoding="utf-8"))
 
 
+@pytest.fixture(autouse=True)
+def _inline_intake(settings: Any) -> None:
+    """The test client runs in the test's transaction, which a committer thread cannot see."""
+    settings.INTAKE_GROUP_COMMIT = False
+
+
 @pytest.fixture
 def source(db: None) -> Any:
-    from jeevanrekha.intake import pipeline
+    from jeevanrekha.intake.checks import forget_sources
     from jeevanrekha.intake.models import IntakeSource
 
-    pipeline._source_cache.clear()
+    forget_sources()
     yield IntakeSource.objects.create(name=SOURCE, secret=SECRET)
-    pipeline._source_cache.clear()
+    forget_sources()
 
 
 PostAlert = Callable[..., Any]

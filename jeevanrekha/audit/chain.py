@@ -58,6 +58,49 @@ def _lock_chain_head() -> None:
             cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
 
 
+@dataclass(frozen=True)
+class Entry:
+    """One event to append: who did what to which object, and what changed."""
+
+    at: datetime
+    actor: str
+    action: str
+    object_type: str = ""
+    object_id: str | int = ""
+    before: Any = None
+    after: Any = None
+    request_id: str = ""
+
+
+def append_many(entries: list[Entry]) -> list[AuditEvent]:
+    """Append events to the chain, in order, under one lock. Needs the action's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("audit entries must be written inside the action's transaction")
+    if not entries:
+        return []
+    _lock_chain_head()
+    head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    seq, prev_hash = head if head else (0, GENESIS_HASH)
+    events = []
+    for entry in entries:
+        seq += 1
+        event = AuditEvent(
+            seq=seq,
+            at=entry.at,
+            actor=entry.actor[:150],
+            action=entry.action,
+            object_type=entry.object_type,
+            object_id=str(entry.object_id),
+            before=canonical(entry.before),
+            after=canonical(entry.after),
+            request_id=(entry.request_id or current_request_id.get())[:64],
+            prev_hash=prev_hash,
+        )
+        event.hash = prev_hash = row_hash(prev_hash, hashed_fields(event))
+        events.append(event)
+    return AuditEvent.objects.bulk_create(events)
+
+
 def append(
     *,
     at: datetime,
@@ -70,26 +113,8 @@ def append(
     request_id: str = "",
 ) -> AuditEvent:
     """Append one event to the chain. Must run inside the action's transaction."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("audit.append must run inside the action's transaction")
-    _lock_chain_head()
-    head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
-    seq, prev_hash = (head[0] + 1, head[1]) if head else (1, GENESIS_HASH)
-    event = AuditEvent(
-        seq=seq,
-        at=at,
-        actor=actor[:150],
-        action=action,
-        object_type=object_type,
-        object_id=str(object_id),
-        before=canonical(before),
-        after=canonical(after),
-        request_id=(request_id or current_request_id.get())[:64],
-        prev_hash=prev_hash,
-    )
-    event.hash = row_hash(prev_hash, hashed_fields(event))
-    event.save()
-    return event
+    entry = Entry(at, actor, action, object_type, object_id, before, after, request_id)
+    return append_many([entry])[0]
 
 
 @dataclass(frozen=True)

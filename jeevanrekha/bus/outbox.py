@@ -25,3 +25,16 @@ def emit(
         created_at=at,
         request_id=request_id or current_request_id.get(),
     )
+
+
+def emit_many(events: list[tuple[str, str, dict[str, Any]]], *, at: datetime) -> None:
+    """Add several (topic, key, payload) events in one statement, inside the transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("outbox.emit_many must run inside the action's transaction")
+    request_id = current_request_id.get()
+    OutboxMessage.objects.bulk_create(
+        OutboxMessage(
+            topic=topic, key=key, payload=canonical(payload), created_at=at, request_id=request_id
+        )
+        for topic, key, payload in events
+    )

@@ -42,21 +42,24 @@ def case_priority(case: Case, now: datetime) -> int:
     )
 
 
-def open_case_in_transaction(
-    *, subject: Subject | None, post_created_at: datetime | None, at: datetime, actor: str
-) -> Case:
-    """Open a new case. Part of a larger action (the intake's), so it needs its transaction."""
+def open_cases_in_transaction(
+    wanted: list[tuple[Subject | None, datetime | None]], *, at: datetime
+) -> list[Case]:
+    """Open one new case per (subject, post time). Part of a larger action (the intake's)."""
     event = open_case(at)
-    case = Case(
-        state=event.to_state,
-        subject=subject,
-        post_created_at=post_created_at,
-        opened_at=at,
-        state_changed_at=at,
-    )
-    case.priority = case_priority(case, at)
-    case.save(force_insert=True)
-    return case
+    cases = [
+        Case(
+            state=event.to_state,
+            subject=subject,
+            post_created_at=post_created_at,
+            opened_at=at,
+            state_changed_at=at,
+        )
+        for subject, post_created_at in wanted
+    ]
+    for case in cases:
+        case.priority = case_priority(case, at)
+    return Case.objects.bulk_create(cases)
 
 
 def do_apply_case_command(case_id: int, command: CaseCommand, *, actor: str, at: datetime) -> Case:

@@ -5,8 +5,6 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from django.db.models import Q
-
 from jeevanrekha.cases.models import Subject, SubjectIdentifier
 
 
@@ -34,25 +32,44 @@ def identifiers_for(
     return found
 
 
-def find_or_create_subject(
-    identifiers: list[tuple[str, str]], display_name: str, at: datetime
-) -> Subject | None:
-    """The subject known by any of these identifiers, or a new one. Call inside a transaction.
+Identifiers = list[tuple[str, str]]
 
-    Joining alerts of one subject into one case is issue #5's; here a subject only links
-    the alerts and cases that share an identifier.
+
+def subjects_for(wanted: list[tuple[Identifiers, str]], at: datetime) -> list[Subject | None]:
+    """For each (identifiers, display name): the subject known by any of them, or a new one.
+
+    Call inside the action's transaction. Alerts in one batch that share an identifier get
+    the same subject. Joining alerts of one subject into one case is issue #5's; here a
+    subject only links the alerts and cases that share an identifier.
     """
-    if not identifiers:
-        return None
-    match = Q()
-    for kind, value in identifiers:
-        match |= Q(kind=kind, value=value)
-    known = SubjectIdentifier.objects.filter(match).select_related("subject").first()
-    subject = (
-        known.subject if known else Subject.objects.create(display_name=display_name, created_at=at)
-    )
+    known = _known_subjects({pair for ids, _ in wanted for pair in ids})
+    new_subjects: list[Subject] = []
+    found: list[Subject | None] = []
+    for ids, name in wanted:
+        subject = next((known[pair] for pair in ids if pair in known), None)
+        if subject is None and ids:
+            subject = Subject(display_name=name[:200], created_at=at)
+            new_subjects.append(subject)
+        for pair in ids:
+            known.setdefault(pair, subject)  # type: ignore[arg-type]
+        found.append(subject)
+    Subject.objects.bulk_create(new_subjects)
     SubjectIdentifier.objects.bulk_create(
-        [SubjectIdentifier(subject=subject, kind=k, value=v) for k, v in identifiers],
+        [
+            SubjectIdentifier(subject=subject, kind=kind, value=value)
+            for (ids, _), subject in zip(wanted, found, strict=True)
+            if subject is not None
+            for kind, value in ids
+        ],
         ignore_conflicts=True,
     )
-    return subject
+    return found
+
+
+def _known_subjects(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], Subject]:
+    if not pairs:
+        return {}
+    rows = SubjectIdentifier.objects.filter(
+        kind__in={kind for kind, _ in pairs}, value__in={value for _, value in pairs}
+    ).select_related("subject")
+    return {(r.kind, r.value): r.subject for r in rows if (r.kind, r.value) in pairs}

@@ -1,173 +1,250 @@
-"""Intake actions: store what arrived, then accept it into a case or quarantine it.
+"""Intake actions: store what arrived verbatim, then accept it into a case or quarantine it.
 
-`do_receive_raw_alert` commits the verbatim request on its own, before any parsing, so a
-crash or a bug further on can never lose it. `do_accept_alert` then creates (or, for a
-retry, finds) the alert and its case in a second transaction.
+`do_intake` handles a batch of arrivals (one, for a single request; several, when the
+group committer in batcher.py gathers concurrent requests) in ONE transaction: it inserts
+every raw alert first, then checks and parses each, creates alerts and cases (or finds the
+earlier alert of a retry), and records what became of every raw alert, with audit rows and
+outbox events. If that transaction fails for any reason, nothing of the batch is lost: each
+arrival is then stored alone and committed before it is processed alone (ADR 0001).
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from django.db import IntegrityError, connection, transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from jeevanrekha.audit import chain as audit
-from jeevanrekha.bus.outbox import emit
-from jeevanrekha.cases.actions import open_case_in_transaction
-from jeevanrekha.cases.subjects import find_or_create_subject, identifiers_for
+from jeevanrekha.bus.outbox import emit_many
+from jeevanrekha.cases.actions import open_cases_in_transaction
+from jeevanrekha.cases.models import Subject
+from jeevanrekha.cases.subjects import identifiers_for, subjects_for
+from jeevanrekha.intake.checks import Checks, Refusal, check, forget_sources
 from jeevanrekha.intake.models import Alert, IntakeSource, RawAlert, RawAlertStatus
 from jeevanrekha.intake.sources.api.parse import AlertIn
+
+log = logging.getLogger(__name__)
 
 # How much of an oversized body is kept, for the desk to see what it was.
 OVERSIZE_KEEP_BYTES = 64 * 1024
 
 
 @dataclass(frozen=True)
-class Accepted:
-    """What became of an accepted raw alert: its alert and case, and whether it was a retry."""
+class Arrival:
+    """A request as it arrived, not yet stored."""
 
-    alert_id: int
-    case_id: int
-    duplicate: bool
+    channel: str
+    source_name: str
+    headers: dict[str, str]
+    body: bytes
+    body_size: int
+    remote_addr: str | None
+    request_id: str
+    received_at: datetime
 
 
-def do_receive_raw_alert(
-    *,
-    channel: str,
-    source_name: str,
-    headers: dict[str, str],
-    body: bytes,
-    body_size: int,
-    remote_addr: str | None,
-    request_id: str,
-    at: datetime,
-) -> RawAlert:
-    """Store exactly what arrived and commit it, before anything looks inside.
+@dataclass(frozen=True)
+class Outcome:
+    """What became of one raw alert."""
 
-    `body` is all of it, except for an oversized request, where the caller passes only the
-    first OVERSIZE_KEEP_BYTES and `body_size` says how large it really was.
-    """
+    raw_alert_id: int
+    status: RawAlertStatus
+    refusal: Refusal | None = None
+    alert_id: int | None = None
+    case_id: int | None = None
+
+
+@dataclass(eq=False)
+class _Settling:
+    """Work in progress on one raw alert inside the batch transaction."""
+
+    raw: RawAlert
+    alert_in: AlertIn | None
+    refusal: Refusal | None
+    key: str = ""
+    alert_id: int | None = None
+    case_id: int | None = None
+    opened: bool = False
+
+    @property
+    def status(self) -> RawAlertStatus:
+        if self.refusal:
+            return RawAlertStatus.QUARANTINED
+        return RawAlertStatus.ACCEPTED if self.opened else RawAlertStatus.DUPLICATE
+
+
+def raw_alert_from(arrival: Arrival) -> RawAlert:
+    """The RawAlert row for an arrival (an oversized body arrives already cut short)."""
+    return RawAlert(
+        channel=arrival.channel,
+        source_name=arrival.source_name[:60],
+        received_at=arrival.received_at,
+        remote_addr=arrival.remote_addr,
+        headers=arrival.headers,
+        body=arrival.body,
+        body_size=arrival.body_size,
+        body_truncated=arrival.body_size > len(arrival.body),
+        body_sha256=hashlib.sha256(arrival.body).hexdigest(),
+        request_id=arrival.request_id,
+    )
+
+
+def do_intake(arrivals: list[Arrival], checks: Checks) -> list[Outcome]:
+    """Store, check and accept a batch of arrivals; never loses one, whatever fails."""
+    try:
+        with transaction.atomic():
+            raws = RawAlert.objects.bulk_create([raw_alert_from(a) for a in arrivals])
+            return _settle(raws, checks, timezone.now())
+    except Exception:
+        log.exception(
+            "intake: a batch of %d failed; storing and processing one by one", len(arrivals)
+        )
+    return [_intake_alone(arrival, checks) for arrival in arrivals]
+
+
+def _intake_alone(arrival: Arrival, checks: Checks) -> Outcome:
     with transaction.atomic():
-        return RawAlert.objects.create(
-            channel=channel,
-            source_name=source_name[:60],
-            received_at=at,
-            remote_addr=remote_addr,
-            headers=headers,
-            body=body,
-            body_size=body_size,
-            body_truncated=body_size > len(body),
-            body_sha256=hashlib.sha256(body).hexdigest(),
-            request_id=request_id,
-        )
+        raw = RawAlert.objects.create(**_fields(raw_alert_from(arrival)))
+    return do_process_stored([raw], checks)[0]
 
 
-def do_quarantine_raw_alert(
-    raw_id: int, code: str, errors: list[dict[str, Any]], *, actor: str, at: datetime
-) -> None:
-    """Keep a raw alert that failed a check, flagged with why, for the desk to see."""
-    with transaction.atomic():
-        RawAlert.objects.filter(pk=raw_id).update(
-            status=RawAlertStatus.QUARANTINED, error_code=code, errors=errors, processed_at=at
-        )
-        audit.append(
-            at=at,
-            actor=actor,
-            action="raw_alert_quarantined",
-            object_type="raw_alert",
-            object_id=raw_id,
-            after={"error_code": code},
-        )
-        emit("raw_alert_quarantined", {"raw_alert_id": raw_id, "error_code": code}, at=at)
+def _fields(raw: RawAlert) -> dict[str, Any]:
+    return {
+        f.attname: getattr(raw, f.attname)
+        for f in RawAlert._meta.concrete_fields
+        if not f.primary_key
+    }
 
 
-def do_mark_raw_alert_failed(raw_id: int, error: str, *, at: datetime) -> None:
-    """An unexpected error while processing: keep the raw as `failed` for a retry."""
+def do_process_stored(raws: list[RawAlert], checks: Checks) -> list[Outcome]:
+    """Process raw alerts already committed (a retry, or the one-by-one fallback)."""
+    outcomes = []
+    for raw in raws:
+        try:
+            with transaction.atomic():
+                outcomes.append(_settle([raw], checks, timezone.now())[0])
+        except Exception as exc:
+            log.exception("intake: processing raw alert %s failed", raw.pk)
+            outcomes.append(do_mark_raw_alert_failed(raw.pk, repr(exc), at=timezone.now()))
+    return outcomes
+
+
+def do_mark_raw_alert_failed(raw_id: int, error: str, *, at: datetime) -> Outcome:
+    """An unexpected error while processing: keep the raw alert as `failed` for a retry."""
+    errors = [{"loc": [], "msg": error[:2000]}]
     with transaction.atomic():
         RawAlert.objects.filter(pk=raw_id).update(
             status=RawAlertStatus.FAILED,
             error_code="processing_failed",
-            errors=[{"loc": [], "msg": error[:2000]}],
+            errors=errors,
             processed_at=at,
+        )
+    return Outcome(raw_id, RawAlertStatus.FAILED, Refusal(503, "processing_failed", errors))
+
+
+def idempotency_key(alert: AlertIn, raw_sha256: str) -> str:
+    """The platform's own alert id when it gives one, else a hash of the body."""
+    if alert.source_alert_id:
+        return f"{alert.source}:id:{alert.source_alert_id}"
+    return f"{alert.source}:sha256:{raw_sha256}"
+
+
+def _settle(raws: list[RawAlert], checks: Checks, now: datetime) -> list[Outcome]:
+    """Inside the transaction: check each raw alert, accept or quarantine it, audit, publish."""
+    items = []
+    for raw in raws:
+        verdict = check(raw, checks, now)
+        if isinstance(verdict, Refusal):
+            items.append(_Settling(raw, None, verdict))
+        else:
+            items.append(_Settling(raw, verdict, None))
+    _accept([i for i in items if i.alert_in], now)
+    for item in items:
+        item.raw.status, item.raw.idempotency_key = item.status, item.key
+        item.raw.alert_id, item.raw.processed_at = item.alert_id, now
+        item.raw.error_code = item.refusal.code if item.refusal else ""
+        item.raw.errors = item.refusal.errors if item.refusal else []
+    RawAlert.objects.bulk_update(
+        raws, ["status", "idempotency_key", "alert_id", "processed_at", "error_code", "errors"]
+    )
+    _record(items, now)
+    return [Outcome(i.raw.pk, i.status, i.refusal, i.alert_id, i.case_id) for i in items]
+
+
+def _lock_keys(keys: list[str]) -> None:
+    # SQLite's IMMEDIATE transaction already serialises writers. On PostgreSQL, lock the
+    # keys (in one order, so two batches cannot deadlock) so that concurrent retries of one
+    # alert cannot both decide it is new.
+    if connection.vendor != "postgresql" or not keys:
+        return
+    numbers = sorted(
+        {int.from_bytes(hashlib.sha256(k.encode()).digest()[:8], "big", signed=True) for k in keys}
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pg_advisory_xact_lock(k) "
+            "FROM (SELECT unnest(%s::bigint[]) AS k ORDER BY k) AS keys",
+            [numbers],
         )
 
 
-def idempotency_key(source: str, alert: AlertIn, raw_sha256: str) -> str:
-    """The platform's own alert id when it gives one, else a hash of the body."""
-    if alert.source_alert_id:
-        return f"{source}:id:{alert.source_alert_id}"
-    return f"{source}:sha256:{raw_sha256}"
+def _accept(items: list[_Settling], now: datetime) -> None:
+    """Create alerts and cases for new keys; point retries at the earlier alert."""
+    for item in items:
+        assert item.alert_in is not None
+        item.key = idempotency_key(item.alert_in, item.raw.body_sha256)
+    _lock_keys([i.key for i in items])
+    earlier = Alert.objects.filter(idempotency_key__in=[i.key for i in items])
+    known = {key: (a, c) for key, a, c in earlier.values_list("idempotency_key", "pk", "case_id")}
+    new: list[_Settling] = []
+    for item in items:
+        if item.key not in known:
+            known[item.key] = (0, 0)  # claimed by this item; later ones in the batch are retries
+            item.opened = True
+            new.append(item)
+    _create_alerts(new, now, known)
+    for item in items:
+        item.alert_id, item.case_id = known[item.key]
 
 
-def _lock_key(key: str) -> None:
-    # SQLite's IMMEDIATE transaction already serialises writers; PostgreSQL needs a lock so
-    # that two concurrent retries of one alert cannot both decide it is new.
-    if connection.vendor == "postgresql":
-        number = int.from_bytes(hashlib.sha256(key.encode()).digest()[:8], "big", signed=True)
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [number])
-
-
-def do_accept_alert(raw: RawAlert, alert_in: AlertIn, *, actor: str, at: datetime) -> Accepted:
-    """Turn a checked raw alert into an Alert and a new Case, or find the earlier one."""
-    key = idempotency_key(alert_in.source, alert_in, raw.body_sha256)
-    for attempt in range(2):
-        try:
-            with transaction.atomic():
-                _lock_key(key)
-                earlier = (
-                    Alert.objects.filter(idempotency_key=key).values_list("pk", "case_id").first()
-                )
-                if earlier:
-                    return _mark_duplicate(raw, key, earlier[0], earlier[1], actor=actor, at=at)
-                return _create_alert_and_case(raw, alert_in, key, actor=actor, at=at)
-        except IntegrityError:
-            # Only possible without the advisory lock's protection; the retry finds the winner.
-            if attempt:
-                raise
-    raise AssertionError("unreachable")
-
-
-def _mark_duplicate(
-    raw: RawAlert, key: str, alert_id: int, case_id: int, *, actor: str, at: datetime
-) -> Accepted:
-    RawAlert.objects.filter(pk=raw.pk).update(
-        status=RawAlertStatus.DUPLICATE, idempotency_key=key, alert_id=alert_id, processed_at=at
+def _create_alerts(new: list[_Settling], now: datetime, known: dict[str, tuple[int, int]]) -> None:
+    pairs = [(item, item.alert_in) for item in new if item.alert_in is not None]
+    wanted = [
+        (
+            identifiers_for(
+                platform=a.platform,
+                handle=a.account.handle,
+                phone=a.evidence.phone,
+                profile_url=a.account.profile_url,
+            ),
+            a.account.name or a.account.handle,
+        )
+        for _, a in pairs
+    ]
+    subjects = subjects_for(wanted, now)
+    cases = open_cases_in_transaction(
+        [(s, a.post.created_at) for s, (_, a) in zip(subjects, pairs, strict=True)], at=now
     )
-    audit.append(
-        at=at,
-        actor=actor,
-        action="raw_alert_duplicate",
-        object_type="raw_alert",
-        object_id=raw.pk,
-        after={"alert_id": alert_id, "case_id": case_id},
+    alerts = Alert.objects.bulk_create(
+        _alert_row(item, a, case.pk, subject)
+        for (item, a), case, subject in zip(pairs, cases, subjects, strict=True)
     )
-    return Accepted(alert_id=alert_id, case_id=case_id, duplicate=True)
+    for (item, _), alert, case in zip(pairs, alerts, cases, strict=True):
+        known[item.key] = (alert.pk, case.pk)
 
 
-def _create_alert_and_case(
-    raw: RawAlert, a: AlertIn, key: str, *, actor: str, at: datetime
-) -> Accepted:
-    ids = identifiers_for(
-        platform=a.platform,
-        handle=a.account.handle,
-        phone=a.evidence.phone,
-        profile_url=a.account.profile_url,
-    )
-    subject = find_or_create_subject(ids, a.account.name or a.account.handle, at)
-    case = open_case_in_transaction(
-        subject=subject, post_created_at=a.post.created_at, at=at, actor=actor
-    )
-    alert = Alert.objects.create(
-        idempotency_key=key,
+def _alert_row(item: _Settling, a: AlertIn, case_id: int, subject: Subject | None) -> Alert:
+    return Alert(
+        idempotency_key=item.key,
         source=a.source,
         source_alert_id=a.source_alert_id or "",
         platform=a.platform,
-        received_at=raw.received_at,
+        received_at=item.raw.received_at,
         reported_at=a.received_at,
         post_url=a.post.url or "",
         post_text=a.post.text,
@@ -178,29 +255,40 @@ def _create_alert_and_case(
         profile_url=a.account.profile_url or "",
         evidence=a.evidence.model_dump(mode="json", exclude_none=True),
         reporter=a.reporter.model_dump(mode="json", exclude_defaults=True),
-        case=case,
+        case_id=case_id,
         subject=subject,
     )
-    RawAlert.objects.filter(pk=raw.pk).update(
-        status=RawAlertStatus.ACCEPTED, idempotency_key=key, alert_id=alert.pk, processed_at=at
-    )
-    after = {
-        "case_id": case.pk,
-        "alert_id": alert.pk,
-        "raw_alert_id": raw.pk,
-        "priority": case.priority,
-        "platform": a.platform,
-    }
-    audit.append(
-        at=at,
-        actor=actor,
-        action="case_opened",
-        object_type="case",
-        object_id=case.pk,
-        after=after,
-    )
-    emit("case_opened", after, at=at, key=str(case.pk))
-    return Accepted(alert_id=alert.pk, case_id=case.pk, duplicate=False)
+
+
+def _record(items: list[_Settling], now: datetime) -> None:
+    """One audit row per raw alert, and the events the rest of the system reacts to."""
+    entries, events = [], []
+    for item in items:
+        actor, raw_id = f"source:{item.raw.source_name or '?'}", item.raw.pk
+        if item.refusal:
+            after: dict[str, Any] = {"error_code": item.refusal.code}
+            action, object_type, object_id = "raw_alert_quarantined", "raw_alert", raw_id
+            events.append(("raw_alert_quarantined", "", {"raw_alert_id": raw_id, **after}))
+        elif item.opened:
+            after = {"case_id": item.case_id, "alert_id": item.alert_id, "raw_alert_id": raw_id}
+            action, object_type, object_id = "case_opened", "case", item.case_id or 0
+            events.append(("case_opened", str(item.case_id), after))
+        else:
+            after = {"alert_id": item.alert_id, "case_id": item.case_id}
+            action, object_type, object_id = "raw_alert_duplicate", "raw_alert", raw_id
+        entries.append(
+            audit.Entry(
+                now,
+                actor,
+                action,
+                object_type,
+                object_id,
+                after=after,
+                request_id=item.raw.request_id,
+            )
+        )
+    audit.append_many(entries)
+    emit_many(events, at=now)
 
 
 def do_save_source(name: str, secret: str, platform: str, *, actor: str) -> IntakeSource:
@@ -217,4 +305,5 @@ def do_save_source(name: str, secret: str, platform: str, *, actor: str) -> Inta
             object_id=source.pk,
             after={"name": name},
         )
-        return source
+    forget_sources()
+    return source

@@ -23,9 +23,8 @@ def case() -> Case:
     from django.db import transaction
 
     with transaction.atomic():
-        return actions.open_case_in_transaction(
-            subject=None, post_created_at=T0 - timedelta(minutes=13), at=T0, actor="system"
-        )
+        (opened,) = actions.open_cases_in_transaction([(None, T0 - timedelta(minutes=13))], at=T0)
+        return opened
 
 
 def test_new_case_priority_comes_from_the_core(case: Case) -> None:

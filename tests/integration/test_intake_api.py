@@ -244,3 +244,11 @@ def test_generated_alerts_of_the_right_shape(
     assert response.status_code in DOCUMENTED, response.content
     if response.status_code == 422:
         assert response.json()["errors"], "a 422 must name what was wrong"
+
+
+def test_nul_characters_are_refused_by_field(post_alert: PostAlert) -> None:
+    alert = fixture_alert("alert_full")
+    alert["account"]["name"] = "Ankit\u0000Verma"
+    response = post_alert(alert)
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["loc"] == ["account", "name"]

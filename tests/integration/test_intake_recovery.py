@@ -26,7 +26,7 @@ def test_an_internal_fault_answers_503_and_keeps_the_alert(
     def broken(*args: Any, **kwargs: Any) -> Any:
         raise RuntimeError("database went away")
 
-    monkeypatch.setattr(pipeline, "do_accept_alert", broken)
+    monkeypatch.setattr(actions, "_settle", broken)
     response = post_alert(fixture_alert("alert_full"))
     assert response.status_code == 503 and response.json()["error"] == "processing_failed"
     raw = RawAlert.objects.get()
@@ -43,7 +43,7 @@ def stored_an_hour_ago(secret: str) -> RawAlert:
     """A raw alert stored an hour ago and never processed (its process died)."""
     body = json.dumps(fixture_alert("alert_full")).encode()
     headers = signed_headers(SOURCE, secret, body, now=time.time() - 3600)  # long since stale
-    return actions.do_receive_raw_alert(
+    arrival = actions.Arrival(
         channel="api",
         source_name=SOURCE,
         headers=pipeline.kept_headers(headers),
@@ -51,8 +51,9 @@ def stored_an_hour_ago(secret: str) -> RawAlert:
         body_size=len(body),
         remote_addr="127.0.0.1",
         request_id="r1",
-        at=timezone.now() - timedelta(hours=1),
+        received_at=timezone.now() - timedelta(hours=1),
     )
+    return RawAlert.objects.create(**actions._fields(actions.raw_alert_from(arrival)))
 
 
 def test_a_crash_after_receipt_is_finished_by_retry(source: Any) -> None:
