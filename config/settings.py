@@ -115,6 +115,7 @@ def database_config() -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'jeevanrekha.sqlite3'}"
     config: dict[str, Any] = dict(dj_database_url.parse(url))
     if config["ENGINE"] == "django.db.backends.sqlite3":
+        config["ENGINE"] = "jeevanrekha.db.sqlite"  # Django's, with writers queued on a file lock
         Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
         busy_ms = env_int("SQLITE_BUSY_TIMEOUT_MS", 20000)
         config["OPTIONS"] = {

@@ -11,7 +11,9 @@ from django.db import connection
 
 
 def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
-    clean = {k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG"}}
+    clean = {
+        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}
+    }
     return subprocess.run(
         [
             sys.executable,
@@ -45,6 +47,10 @@ def test_database_url_selects_postgresql() -> None:
         SECRET_KEY="x" * 40, DATABASE_URL="postgres://postgres@127.0.0.1:5432/anything"
     )
     assert result.stdout.split() == ["False", "django.db.backends.postgresql"]
+
+
+def test_sqlite_uses_the_queued_writer_backend() -> None:
+    assert load_settings(SECRET_KEY="x" * 40).stdout.split() == ["False", "jeevanrekha.db.sqlite"]
 
 
 @pytest.mark.django_db
