@@ -114,6 +114,10 @@ def database_config() -> dict[str, Any]:
     """
     url = os.environ.get("DATABASE_URL") or f"sqlite:///{DATA_DIR / 'jeevanrekha.sqlite3'}"
     config: dict[str, Any] = dict(dj_database_url.parse(url))
+    # Keep connections open between requests: opening one (and, on SQLite, running the
+    # PRAGMAs) costs more than the request itself.
+    config["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
+    config["CONN_HEALTH_CHECKS"] = True
     if config["ENGINE"] == "django.db.backends.sqlite3":
         config["ENGINE"] = "jeevanrekha.db.sqlite"  # Django's, with writers queued on a file lock
         Path(config["NAME"]).parent.mkdir(parents=True, exist_ok=True)
@@ -129,8 +133,6 @@ def database_config() -> dict[str, Any]:
         test_name = os.environ.get("SQLITE_TEST_NAME")
         config["TEST"] = {"NAME": test_name or str(DATA_DIR / "test-jeevanrekha.sqlite3")}
     else:
-        config["CONN_MAX_AGE"] = env_int("DB_CONN_MAX_AGE", 60)
-        config["CONN_HEALTH_CHECKS"] = True
         # Server-side binding lets psycopg prepare the statements a connection repeats, so
         # PostgreSQL plans each one once per connection instead of on every request.
         config["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2}
@@ -194,6 +196,7 @@ INTAKE_MAX_JSON_DEPTH = env_int("INTAKE_MAX_JSON_DEPTH", 32)
 # thread cannot see.
 INTAKE_GROUP_COMMIT = env_bool("INTAKE_GROUP_COMMIT", True)
 INTAKE_BATCH_MAX = env_int("INTAKE_BATCH_MAX", 64)
+INTAKE_COMMITTERS = env_int("INTAKE_COMMITTERS", 1)
 INTAKE_COMMIT_TIMEOUT = env_int("INTAKE_COMMIT_TIMEOUT_SECONDS", 30)
 # Django's own limit must not cut the body before the intake sees it (it answers 413 itself).
 DATA_UPLOAD_MAX_MEMORY_SIZE = INTAKE_MAX_BODY_BYTES + 1

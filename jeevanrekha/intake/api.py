@@ -14,6 +14,7 @@ from django.utils import timezone
 from ninja import NinjaAPI, Schema
 
 from jeevanrekha.intake import pipeline, signing
+from jeevanrekha.intake.actions import OVERSIZE_KEEP_BYTES
 from jeevanrekha.intake.sources.api.parse import AlertIn
 
 api = NinjaAPI(
@@ -51,15 +52,22 @@ _SIGNATURE_PARAMS = [
 ]
 
 
-def _read_body(request: HttpRequest) -> tuple[bytes, int]:
-    """The body and its real size; an oversized one is read only as far as is kept."""
-    declared = int(request.META.get("CONTENT_LENGTH") or 0)
-    if declared > settings.INTAKE_MAX_BODY_BYTES:
-        from jeevanrekha.intake.actions import OVERSIZE_KEEP_BYTES
+# An oversized body is read to its end (and dropped) up to this size, so that the sender
+# gets its 413 instead of a connection reset; beyond it the connection is simply closed.
+_DRAIN_LIMIT = 32 * 1024 * 1024
 
-        return request.read(OVERSIZE_KEEP_BYTES), declared
-    body = request.body
-    return body, len(body)
+
+def _read_body(request: HttpRequest) -> tuple[bytes, int]:
+    """The body and its real size; of an oversized one only the first 64 KiB are kept."""
+    declared = int(request.META.get("CONTENT_LENGTH") or 0)
+    if declared <= settings.INTAKE_MAX_BODY_BYTES:
+        body = request.body
+        return body, len(body)
+    kept = request.read(OVERSIZE_KEEP_BYTES)
+    if declared <= _DRAIN_LIMIT:
+        while request.read(256 * 1024):
+            pass
+    return kept, declared
 
 
 @api.post(

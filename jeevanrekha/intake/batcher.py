@@ -1,7 +1,8 @@
 """Group commit: concurrent API requests in one server process share one transaction.
 
-Each request thread hands its arrival to the process's committer and waits; one committer
-thread takes everything waiting (up to INTAKE_BATCH_MAX) and runs `do_intake` on it. With
+Each request thread hands its arrival to the process's committer and waits; a committer
+thread (INTAKE_COMMITTERS of them) takes everything waiting (up to INTAKE_BATCH_MAX) and
+runs `do_intake` on it. With
 one request in flight a batch is one alert, so a lone alert waits for nobody; under load,
 the transaction, its commit (an fsync), the audit-chain lock and every INSERT are shared by
 the batch. See docs/adr/0003-group-commit.md.
@@ -27,10 +28,11 @@ API_CHECKS = Checks(authenticate=True, check_window=True)
 class GroupCommitter:
     """A queue and the one thread that commits what waits in it, in batches."""
 
-    def __init__(self, max_batch: int) -> None:
+    def __init__(self, max_batch: int, threads: int = 1) -> None:
         self.max_batch = max_batch
+        self.threads = threads
         self._queue: queue.SimpleQueue[tuple[Arrival, Future[Outcome]]] = queue.SimpleQueue()
-        self._thread: threading.Thread | None = None
+        self._workers: list[threading.Thread] = []
         self._start_lock = threading.Lock()
 
     def submit(self, arrival: Arrival, timeout: float) -> Outcome:
@@ -41,12 +43,15 @@ class GroupCommitter:
         return future.result(timeout=timeout)
 
     def _ensure_thread(self) -> None:
-        if self._thread is not None and self._thread.is_alive():
+        if len(self._workers) == self.threads and all(t.is_alive() for t in self._workers):
             return
         with self._start_lock:
-            if self._thread is None or not self._thread.is_alive():
-                self._thread = threading.Thread(target=self._run, name="intake-commit", daemon=True)
-                self._thread.start()
+            self._workers = [t for t in self._workers if t.is_alive()]
+            while len(self._workers) < self.threads:
+                name = f"intake-commit-{len(self._workers)}"
+                worker = threading.Thread(target=self._run, name=name, daemon=True)
+                worker.start()
+                self._workers.append(worker)
 
     def _take_batch(self) -> list[tuple[Arrival, Future[Outcome]]]:
         batch = [self._queue.get()]
@@ -81,5 +86,5 @@ def committer() -> GroupCommitter:
     global _committer
     with _committer_lock:
         if _committer is None:
-            _committer = GroupCommitter(settings.INTAKE_BATCH_MAX)
+            _committer = GroupCommitter(settings.INTAKE_BATCH_MAX, settings.INTAKE_COMMITTERS)
         return _committer

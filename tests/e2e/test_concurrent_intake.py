@@ -7,8 +7,9 @@ import threading
 from http.client import HTTPConnection
 from typing import Any
 
+from jeevanrekha.intake.signing import signed_headers
 from jeevanrekha.sim import feed
-from tests.e2e.conftest import SOURCE, Server
+from tests.e2e.conftest import SECRET, SOURCE, Server
 
 ALERTS, CLIENTS = 1000, 8
 
@@ -75,3 +76,28 @@ def test_a_tampered_row_is_named_by_the_command(server: Server) -> None:
     result = server.cli("audit", "verify", check=False)
     assert result.returncode != 0
     assert "BROKEN at row seq=4" in result.stderr
+
+
+def test_bad_requests_through_the_real_server(server: Server) -> None:
+    """The application server passes oversized and broken bodies through to intake's answers."""
+    conn = HTTPConnection("127.0.0.1", server.port, timeout=30)
+    cases = [
+        (b"x" * (2 * 1024 * 1024), 413),
+        (b'{"source": "e2e-platform", "platform": ', 400),
+        (b"[" * 10_000 + b"]" * 10_000, 400),
+        (b'{"source": "e2e-platform", "platform": "x", "post": {"text": 5}}', 422),
+    ]
+    for body, expected in cases:
+        conn.request(
+            "POST", "/api/v1/alerts", body=body, headers=signed_headers(SOURCE, SECRET, body)
+        )
+        response = conn.getresponse()
+        response.read()
+        assert response.status == expected, (body[:40], response.status)
+    conn.request("POST", "/api/v1/alerts", body=b"{}", headers={"Content-Type": "application/json"})
+    response = conn.getresponse()
+    response.read()
+    assert response.status == 401
+    db = server.db
+    assert db.scalar("SELECT COUNT(*) FROM intake_rawalert WHERE status = 'quarantined'") == 5
+    assert db.scalar("SELECT MAX(body_size) FROM intake_rawalert") == 2 * 1024 * 1024

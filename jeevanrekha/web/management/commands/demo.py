@@ -6,7 +6,6 @@ production server (gunicorn) and keeps posting signed alerts to it through the r
 
 from __future__ import annotations
 
-import os
 import random
 import secrets
 import subprocess
@@ -15,7 +14,6 @@ import urllib.error
 import urllib.request
 from typing import Any
 
-from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -24,7 +22,7 @@ from jeevanrekha.cases.models import Role
 from jeevanrekha.intake.actions import do_save_source
 from jeevanrekha.intake.signing import signed_headers
 from jeevanrekha.sim import feed
-from jeevanrekha.web.management.commands.serve import gunicorn_argv
+from jeevanrekha.web.management.commands.serve import server_argv
 
 DEMO_SOURCE = "demo-platform"
 
@@ -66,9 +64,7 @@ class Command(BaseCommand):
         secret = secrets.token_urlsafe(32)
         do_save_source(DEMO_SOURCE, secret, "", actor="cli:demo")
         base = f"http://{options['bind']}"
-        access_log = os.environ.get("ACCESS_LOG", str(settings.DATA_DIR / "access.log"))
-        env = {**os.environ, "ACCESS_LOG": access_log}
-        server = subprocess.Popen(gunicorn_argv(options["bind"], 2, 4), env=env)
+        server = subprocess.Popen(server_argv("granian", options["bind"], 1, 8))
         try:
             wait_until_up(f"{base}/healthz", 30)
             self.stdout.write(
