@@ -135,7 +135,13 @@ def database_config() -> dict[str, Any]:
     else:
         # Server-side binding lets psycopg prepare the statements a connection repeats, so
         # PostgreSQL plans each one once per connection instead of on every request.
-        config["OPTIONS"] = {"server_side_binding": True, "prepare_threshold": 2}
+        # force_custom_plan: a generic plan cached while tables are nearly empty is a full
+        # scan that PostgreSQL keeps as they grow (measured in bench/intake.py).
+        config["OPTIONS"] = {
+            "server_side_binding": True,
+            "prepare_threshold": 2,
+            "options": "-c plan_cache_mode=force_custom_plan",
+        }
         test_name = os.environ.get("PG_TEST_NAME")
         if test_name:
             config["TEST"] = {"NAME": test_name}
