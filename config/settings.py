@@ -70,6 +70,8 @@ INSTALLED_APPS = [
     "jeevanrekha.bus",
     "jeevanrekha.cases",
     "jeevanrekha.intake",
+    "jeevanrekha.risk",
+    "jeevanrekha.geo",
     "jeevanrekha.web",
 ]
 

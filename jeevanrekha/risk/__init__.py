@@ -1,0 +1,1 @@
+"""Risk: how likely a post is to be about self-harm, how soon, and why (issue #3)."""
