@@ -20,6 +20,7 @@ from django.db import connection, transaction
 
 from jeevanrekha.audit.context import current_request_id
 from jeevanrekha.audit.models import AuditEvent
+from jeevanrekha.db.rows import insert_rows
 
 GENESIS_HASH = "0" * 64
 # An arbitrary constant key for pg_advisory_xact_lock: "JRAUDIT" in ASCII.
@@ -39,17 +40,22 @@ def row_hash(prev_hash: str, fields: dict[str, Any]) -> str:
 
 def hashed_fields(event: AuditEvent) -> dict[str, Any]:
     """The fields of a row that its hash covers (everything but id and the hashes)."""
-    return {
-        "seq": event.seq,
-        "at": event.at.isoformat(),
-        "actor": event.actor,
-        "action": event.action,
-        "object_type": event.object_type,
-        "object_id": event.object_id,
-        "before": event.before,
-        "after": event.after,
-        "request_id": event.request_id,
-    }
+    return {name: getattr(event, name) for name in _HASHED} | {"at": event.at.isoformat()}
+
+
+# The columns a row's hash covers, in the order they are written.
+_HASHED = (
+    "seq",
+    "at",
+    "actor",
+    "action",
+    "object_type",
+    "object_id",
+    "before",
+    "after",
+    "request_id",
+)
+_COLUMNS = (*_HASHED, "prev_hash", "hash")
 
 
 def _lock_chain_head() -> None:
@@ -72,8 +78,13 @@ class Entry:
     request_id: str = ""
 
 
-def append_many(entries: list[Entry]) -> list[AuditEvent]:
+def append_many(entries: list[Entry]) -> None:
     """Append events to the chain, in order, under one lock. Needs the action's transaction."""
+    _append(entries)
+
+
+def _append(entries: list[Entry]) -> list[tuple[int, dict[str, Any]]]:
+    """Append the entries; (id, column values) of each new row."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit entries must be written inside the action's transaction")
     if not entries:
@@ -81,24 +92,27 @@ def append_many(entries: list[Entry]) -> list[AuditEvent]:
     _lock_chain_head()
     head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
     seq, prev_hash = head if head else (0, GENESIS_HASH)
-    events = []
+    default_request_id = current_request_id.get()
+    rows = []
     for entry in entries:
         seq += 1
-        event = AuditEvent(
-            seq=seq,
-            at=entry.at,
-            actor=entry.actor[:150],
-            action=entry.action,
-            object_type=entry.object_type,
-            object_id=str(entry.object_id),
-            before=canonical(entry.before),
-            after=canonical(entry.after),
-            request_id=(entry.request_id or current_request_id.get())[:64],
-            prev_hash=prev_hash,
-        )
-        event.hash = prev_hash = row_hash(prev_hash, hashed_fields(event))
-        events.append(event)
-    return AuditEvent.objects.bulk_create(events)
+        row = {
+            "seq": seq,
+            "at": entry.at.isoformat(),
+            "actor": entry.actor[:150],
+            "action": entry.action,
+            "object_type": entry.object_type,
+            "object_id": str(entry.object_id),
+            "before": canonical(entry.before),
+            "after": canonical(entry.after),
+            "request_id": (entry.request_id or default_request_id)[:64],
+        }
+        row_hash_value = row_hash(prev_hash, row)
+        row |= {"at": entry.at, "prev_hash": prev_hash, "hash": row_hash_value}
+        prev_hash = row_hash_value
+        rows.append(row)
+    ids = insert_rows(AuditEvent, _COLUMNS, [[row[c] for c in _COLUMNS] for row in rows])
+    return list(zip(ids, rows, strict=True))
 
 
 def append(
@@ -114,7 +128,8 @@ def append(
 ) -> AuditEvent:
     """Append one event to the chain. Must run inside the action's transaction."""
     entry = Entry(at, actor, action, object_type, object_id, before, after, request_id)
-    return append_many([entry])[0]
+    ((row_id, row),) = _append([entry])
+    return AuditEvent(id=row_id, **row)
 
 
 @dataclass(frozen=True)

@@ -10,6 +10,7 @@ from django.db import transaction
 from jeevanrekha.audit.chain import canonical
 from jeevanrekha.audit.context import current_request_id
 from jeevanrekha.bus.models import OutboxMessage
+from jeevanrekha.db.rows import insert_rows
 
 
 def emit(
@@ -27,14 +28,15 @@ def emit(
     )
 
 
+_COLUMNS = ("topic", "key", "payload", "created_at", "request_id", "attempts", "last_error")
+
+
 def emit_many(events: list[tuple[str, str, dict[str, Any]]], *, at: datetime) -> None:
     """Add several (topic, key, payload) events in one statement, inside the transaction."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("outbox.emit_many must run inside the action's transaction")
     request_id = current_request_id.get()
-    OutboxMessage.objects.bulk_create(
-        OutboxMessage(
-            topic=topic, key=key, payload=canonical(payload), created_at=at, request_id=request_id
-        )
-        for topic, key, payload in events
-    )
+    rows = [
+        (topic, key, canonical(payload), at, request_id, 0, "") for topic, key, payload in events
+    ]
+    insert_rows(OutboxMessage, _COLUMNS, rows)

@@ -20,13 +20,13 @@ from jeevanrekha.cases.models import (
     Outcome,
     OutcomeCode,
     Role,
-    Subject,
     Task,
     TaskKind,
     TaskState,
 )
 from jeevanrekha.core.lifecycle import CaseCommand, CaseState, decide, open_case
 from jeevanrekha.core.priority import PriorityInput, priority
+from jeevanrekha.db.rows import insert_rows
 
 
 def case_priority(case: Case, now: datetime) -> int:
@@ -42,24 +42,36 @@ def case_priority(case: Case, now: datetime) -> int:
     )
 
 
+_CASE_COLUMNS = (
+    "state",
+    "priority",
+    "imminent",
+    "subject_id",
+    "post_created_at",
+    "state_name",
+    "district",
+    "police_station",
+    "opened_at",
+    "state_changed_at",
+)
+
+
 def open_cases_in_transaction(
-    wanted: list[tuple[Subject | None, datetime | None]], *, at: datetime
-) -> list[Case]:
-    """Open one new case per (subject, post time). Part of a larger action (the intake's)."""
-    event = open_case(at)
-    cases = [
-        Case(
-            state=event.to_state,
-            subject=subject,
-            post_created_at=post_created_at,
-            opened_at=at,
-            state_changed_at=at,
+    wanted: list[tuple[int | None, datetime | None]], *, at: datetime
+) -> list[int]:
+    """Open one new case per (subject id, post time); their ids. Part of a larger action
+    (the intake's), which writes the audit rows and events."""
+    state = open_case(at).to_state.value
+    rows = []
+    for subject_id, post_created_at in wanted:
+        age = at - post_created_at if post_created_at else timedelta(0)
+        urgency = PriorityInput(
+            risk_level=None, imminent=False, post_age=age, location_confidence=None
         )
-        for subject, post_created_at in wanted
-    ]
-    for case in cases:
-        case.priority = case_priority(case, at)
-    return Case.objects.bulk_create(cases)
+        rows.append(
+            (state, priority(urgency), False, subject_id, post_created_at, "", "", "", at, at)
+        )
+    return insert_rows(Case, _CASE_COLUMNS, rows)
 
 
 def do_apply_case_command(case_id: int, command: CaseCommand, *, actor: str, at: datetime) -> Case:

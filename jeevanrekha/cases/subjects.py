@@ -6,6 +6,7 @@ import re
 from datetime import datetime
 
 from jeevanrekha.cases.models import Subject, SubjectIdentifier
+from jeevanrekha.db.rows import insert_rows
 
 
 def normalise_phone(raw: str) -> str:
@@ -35,41 +36,46 @@ def identifiers_for(
 Identifiers = list[tuple[str, str]]
 
 
-def subjects_for(wanted: list[tuple[Identifiers, str]], at: datetime) -> list[Subject | None]:
-    """For each (identifiers, display name): the subject known by any of them, or a new one.
+def subjects_for(wanted: list[tuple[Identifiers, str]], at: datetime) -> list[int | None]:
+    """For each (identifiers, display name): the id of the subject known by any of them, or
+    of a new one (None when there is no identifier at all).
 
     Call inside the action's transaction. Alerts in one batch that share an identifier get
     the same subject. Joining alerts of one subject into one case is issue #5's; here a
     subject only links the alerts and cases that share an identifier.
     """
-    known = _known_subjects({pair for ids, _ in wanted for pair in ids})
-    new_subjects: list[Subject] = []
-    found: list[Subject | None] = []
+    known: dict[tuple[str, str], int] = _known_subjects({p for ids, _ in wanted for p in ids})
+    new_names: list[str] = []
+    found: list[int | None] = []  # a new subject is -(its index in new_names + 1) for now
     for ids, name in wanted:
         subject = next((known[pair] for pair in ids if pair in known), None)
         if subject is None and ids:
-            subject = Subject(display_name=name[:200], created_at=at)
-            new_subjects.append(subject)
+            new_names.append(name[:200])
+            subject = -len(new_names)
         for pair in ids:
-            known.setdefault(pair, subject)  # type: ignore[arg-type]
+            if subject is not None:
+                known.setdefault(pair, subject)
         found.append(subject)
-    Subject.objects.bulk_create(new_subjects)
-    SubjectIdentifier.objects.bulk_create(
+    new_ids = insert_rows(Subject, ("display_name", "created_at"), [(n, at) for n in new_names])
+    resolved = [new_ids[-s - 1] if s is not None and s < 0 else s for s in found]
+    insert_rows(
+        SubjectIdentifier,
+        ("subject_id", "kind", "value"),
         [
-            SubjectIdentifier(subject=subject, kind=kind, value=value)
-            for (ids, _), subject in zip(wanted, found, strict=True)
+            (subject, kind, value)
+            for (ids, _), subject in zip(wanted, resolved, strict=True)
             if subject is not None
             for kind, value in ids
         ],
-        ignore_conflicts=True,
+        skip_conflicts=True,
     )
-    return found
+    return resolved
 
 
-def _known_subjects(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], Subject]:
+def _known_subjects(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
     if not pairs:
         return {}
     rows = SubjectIdentifier.objects.filter(
         kind__in={kind for kind, _ in pairs}, value__in={value for _, value in pairs}
-    ).select_related("subject")
-    return {(r.kind, r.value): r.subject for r in rows if (r.kind, r.value) in pairs}
+    ).values_list("kind", "value", "subject_id")
+    return {(kind, value): subject for kind, value, subject in rows if (kind, value) in pairs}

@@ -1,11 +1,12 @@
 """Intake actions: store what arrived verbatim, then accept it into a case or quarantine it.
 
 `do_intake` handles a batch of arrivals (one, for a single request; several, when the
-group committer in batcher.py gathers concurrent requests) in ONE transaction: it inserts
-every raw alert first, then checks and parses each, creates alerts and cases (or finds the
-earlier alert of a retry), and records what became of every raw alert, with audit rows and
-outbox events. If that transaction fails for any reason, nothing of the batch is lost: each
-arrival is then stored alone and committed before it is processed alone (ADR 0001).
+group committer in batcher.py gathers concurrent requests) in ONE transaction: it checks and
+parses each, creates alerts and cases (or finds the earlier alert of a retry), and stores
+every raw alert verbatim with what became of it, with audit rows and outbox events; the
+sender is answered only after that commit. If the transaction fails for any reason, nothing
+of the batch is lost: each arrival is then stored alone and committed before it is processed
+alone (ADR 0001, ADR 0003). The hot path writes rows with `db.rows.insert_rows`.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from django.utils import timezone
 from jeevanrekha.audit import chain as audit
 from jeevanrekha.bus.outbox import emit_many
 from jeevanrekha.cases.actions import open_cases_in_transaction
-from jeevanrekha.cases.models import Subject
 from jeevanrekha.cases.subjects import identifiers_for, subjects_for
+from jeevanrekha.db.rows import insert_rows
 from jeevanrekha.intake.checks import Checks, Refusal, check, forget_sources
 from jeevanrekha.intake.models import Alert, IntakeSource, RawAlert, RawAlertStatus
 from jeevanrekha.intake.sources.api.parse import AlertIn
@@ -48,6 +49,10 @@ class Arrival:
     request_id: str
     received_at: datetime
 
+    @property
+    def body_truncated(self) -> bool:
+        return self.body_size > len(self.body)
+
 
 @dataclass(frozen=True)
 class Outcome:
@@ -64,9 +69,11 @@ class Outcome:
 class _Settling:
     """Work in progress on one raw alert inside the batch transaction."""
 
-    raw: RawAlert
+    received: Arrival | RawAlert
+    body_sha256: str
     alert_in: AlertIn | None
     refusal: Refusal | None
+    raw_id: int = 0  # 0 until the raw alert is stored
     key: str = ""
     alert_id: int | None = None
     case_id: int | None = None
@@ -90,7 +97,7 @@ def raw_alert_from(arrival: Arrival) -> RawAlert:
         body=arrival.body,
         body_size=arrival.body_size,
         body_truncated=arrival.body_size > len(arrival.body),
-        body_sha256=hashlib.sha256(arrival.body).hexdigest(),
+        body_sha256=_sha256(arrival.body),
         request_id=arrival.request_id,
     )
 
@@ -99,8 +106,7 @@ def do_intake(arrivals: list[Arrival], checks: Checks) -> list[Outcome]:
     """Store, check and accept a batch of arrivals; never loses one, whatever fails."""
     try:
         with transaction.atomic():
-            raws = RawAlert.objects.bulk_create([raw_alert_from(a) for a in arrivals])
-            return _settle(raws, checks, timezone.now())
+            return _settle(arrivals, checks, timezone.now())
     except Exception:
         log.exception(
             "intake: a batch of %d failed; storing and processing one by one", len(arrivals)
@@ -155,24 +161,88 @@ def idempotency_key(alert: AlertIn, raw_sha256: str) -> str:
     return f"{alert.source}:sha256:{raw_sha256}"
 
 
-def _settle(raws: list[RawAlert], checks: Checks, now: datetime) -> list[Outcome]:
-    """Inside the transaction: check each raw alert, accept or quarantine it, audit, publish."""
+def _settle(
+    received: list[Arrival] | list[RawAlert], checks: Checks, now: datetime
+) -> list[Outcome]:
+    """Inside the transaction: check each raw alert, accept or quarantine it, audit, publish.
+
+    Arrivals are stored here, with what became of them; raw alerts stored earlier (a retry,
+    or the one-by-one fallback) get their processing fields updated.
+    """
     items = []
-    for raw in raws:
-        verdict = check(raw, checks, now)
+    for one in received:
+        sha256 = one.body_sha256 if isinstance(one, RawAlert) else _sha256(one.body)
+        verdict = check(one, checks, now)
         if isinstance(verdict, Refusal):
-            items.append(_Settling(raw, None, verdict))
+            items.append(_Settling(one, sha256, None, verdict))
         else:
-            items.append(_Settling(raw, verdict, None))
+            items.append(_Settling(one, sha256, verdict, None))
     _accept([i for i in items if i.alert_in], now)
-    for item in items:
-        item.raw.status, item.raw.idempotency_key = item.status, item.key
-        item.raw.alert_id, item.raw.processed_at = item.alert_id, now
-        item.raw.error_code = item.refusal.code if item.refusal else ""
-        item.raw.errors = item.refusal.errors if item.refusal else []
-    _save_processing_fields(raws)
+    new = [i for i in items if isinstance(i.received, Arrival)]
+    ids = insert_rows(RawAlert, _RAW_COLUMNS, [_raw_row(i, now) for i in new])
+    for item, raw_id in zip(new, ids, strict=True):
+        item.raw_id = raw_id
+    stored = [i for i in items if isinstance(i.received, RawAlert)]
+    for item in stored:
+        raw = item.received
+        assert isinstance(raw, RawAlert)
+        item.raw_id = raw.pk
+        raw.status, raw.idempotency_key = item.status, item.key
+        raw.alert_id, raw.processed_at = item.alert_id, now
+        raw.error_code = item.refusal.code if item.refusal else ""
+        raw.errors = item.refusal.errors if item.refusal else []
+    _save_processing_fields([i.received for i in stored])  # type: ignore[misc]
     _record(items, now)
-    return [Outcome(i.raw.pk, i.status, i.refusal, i.alert_id, i.case_id) for i in items]
+    return [Outcome(i.raw_id, i.status, i.refusal, i.alert_id, i.case_id) for i in items]
+
+
+def _sha256(body: bytes) -> str:
+    return hashlib.sha256(body).hexdigest()
+
+
+_RAW_COLUMNS = (
+    "channel",
+    "source_name",
+    "received_at",
+    "remote_addr",
+    "headers",
+    "body",
+    "body_size",
+    "body_truncated",
+    "body_sha256",
+    "request_id",
+    "status",
+    "idempotency_key",
+    "error_code",
+    "errors",
+    "processed_at",
+    "alert_id",
+)
+
+
+def _raw_row(item: _Settling, now: datetime) -> tuple[Any, ...]:
+    """The RawAlert row of an arrival: as received, and what became of it."""
+    a = item.received
+    assert isinstance(a, Arrival)
+    refusal = item.refusal
+    return (
+        a.channel,
+        a.source_name[:60],
+        a.received_at,
+        a.remote_addr,
+        a.headers,
+        a.body,
+        a.body_size,
+        a.body_truncated,
+        item.body_sha256,
+        a.request_id,
+        item.status,
+        item.key,
+        refusal.code if refusal else "",
+        refusal.errors if refusal else [],
+        now,
+        item.alert_id,
+    )
 
 
 _PROCESSING_FIELDS = ("status", "idempotency_key", "alert", "processed_at", "error_code", "errors")
@@ -184,6 +254,8 @@ def _save_processing_fields(raws: list[RawAlert]) -> None:
     (Django's bulk_update builds a CASE expression per field and row; at intake rates its
     query building cost more than the rest of the batch together.)
     """
+    if not raws:
+        return
     fields = [RawAlert._meta.get_field(name) for name in _PROCESSING_FIELDS]
     assert all(isinstance(f, Field) for f in fields)
     quote = connection.ops.quote_name
@@ -219,7 +291,7 @@ def _accept(items: list[_Settling], now: datetime) -> None:
     """Create alerts and cases for new keys; point retries at the earlier alert."""
     for item in items:
         assert item.alert_in is not None
-        item.key = idempotency_key(item.alert_in, item.raw.body_sha256)
+        item.key = idempotency_key(item.alert_in, item.body_sha256)
     _lock_keys([i.key for i in items])
     earlier = Alert.objects.filter(idempotency_key__in=[i.key for i in items])
     known = {key: (a, c) for key, a, c in earlier.values_list("idempotency_key", "pk", "case_id")}
@@ -252,33 +324,60 @@ def _create_alerts(new: list[_Settling], now: datetime, known: dict[str, tuple[i
     cases = open_cases_in_transaction(
         [(s, a.post.created_at) for s, (_, a) in zip(subjects, pairs, strict=True)], at=now
     )
-    alerts = Alert.objects.bulk_create(
-        _alert_row(item, a, case.pk, subject)
-        for (item, a), case, subject in zip(pairs, cases, subjects, strict=True)
+    alerts = insert_rows(
+        Alert,
+        _ALERT_COLUMNS,
+        [
+            _alert_row(item, a, case_id, subject_id)
+            for (item, a), case_id, subject_id in zip(pairs, cases, subjects, strict=True)
+        ],
     )
-    for (item, _), alert, case in zip(pairs, alerts, cases, strict=True):
-        known[item.key] = (alert.pk, case.pk)
+    for (item, _), alert_id, case_id in zip(pairs, alerts, cases, strict=True):
+        known[item.key] = (alert_id, case_id)
 
 
-def _alert_row(item: _Settling, a: AlertIn, case_id: int, subject: Subject | None) -> Alert:
-    return Alert(
-        idempotency_key=item.key,
-        source=a.source,
-        source_alert_id=a.source_alert_id or "",
-        platform=a.platform,
-        received_at=item.raw.received_at,
-        reported_at=a.received_at,
-        post_url=a.post.url or "",
-        post_text=a.post.text,
-        post_created_at=a.post.created_at,
-        post_media=[m.model_dump(mode="json") for m in a.post.media],
-        account_handle=a.account.handle,
-        account_name=a.account.name,
-        profile_url=a.account.profile_url or "",
-        evidence=a.evidence.model_dump(mode="json", exclude_none=True),
-        reporter=a.reporter.model_dump(mode="json", exclude_defaults=True),
-        case_id=case_id,
-        subject=subject,
+_ALERT_COLUMNS = (
+    "idempotency_key",
+    "source",
+    "source_alert_id",
+    "platform",
+    "received_at",
+    "reported_at",
+    "post_url",
+    "post_text",
+    "post_created_at",
+    "post_media",
+    "account_handle",
+    "account_name",
+    "profile_url",
+    "evidence",
+    "reporter",
+    "case_id",
+    "subject_id",
+)
+
+
+def _alert_row(
+    item: _Settling, a: AlertIn, case_id: int, subject_id: int | None
+) -> tuple[Any, ...]:
+    return (
+        item.key,
+        a.source,
+        a.source_alert_id or "",
+        a.platform,
+        item.received.received_at,
+        a.received_at,
+        a.post.url or "",
+        a.post.text,
+        a.post.created_at,
+        [m.model_dump(mode="json") for m in a.post.media],
+        a.account.handle,
+        a.account.name,
+        a.account.profile_url or "",
+        a.evidence.model_dump(mode="json", exclude_none=True),
+        a.reporter.model_dump(mode="json", exclude_defaults=True),
+        case_id,
+        subject_id,
     )
 
 
@@ -286,7 +385,7 @@ def _record(items: list[_Settling], now: datetime) -> None:
     """One audit row per raw alert, and the events the rest of the system reacts to."""
     entries, events = [], []
     for item in items:
-        actor, raw_id = f"source:{item.raw.source_name or '?'}", item.raw.pk
+        actor, raw_id = f"source:{item.received.source_name or '?'}", item.raw_id
         if item.refusal:
             after: dict[str, Any] = {"error_code": item.refusal.code}
             action, object_type, object_id = "raw_alert_quarantined", "raw_alert", raw_id
@@ -306,7 +405,7 @@ def _record(items: list[_Settling], now: datetime) -> None:
                 object_type,
                 object_id,
                 after=after,
-                request_id=item.raw.request_id,
+                request_id=item.received.request_id,
             )
         )
     audit.append_many(entries)

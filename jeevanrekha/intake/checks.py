@@ -8,12 +8,12 @@ from __future__ import annotations
 import time
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
+from typing import Any, Protocol
 
 from django.conf import settings
 
 from jeevanrekha.intake import signing
-from jeevanrekha.intake.models import IntakeSource, RawAlert
+from jeevanrekha.intake.models import IntakeSource
 from jeevanrekha.intake.sources.api.parse import AlertIn, ParseError, parse
 
 _SOURCE_CACHE_SECONDS = 10.0
@@ -54,7 +54,26 @@ def forget_sources() -> None:
     _source_cache.clear()
 
 
-def check(raw: RawAlert, checks: Checks, now: datetime) -> AlertIn | Refusal:
+class Received(Protocol):
+    """What arrived, stored (a RawAlert) or not yet (an Arrival)."""
+
+    @property
+    def source_name(self) -> str: ...
+
+    @property
+    def headers(self) -> dict[str, Any]: ...
+
+    @property
+    def body_size(self) -> int: ...
+
+    @property
+    def body(self) -> bytes | memoryview: ...
+
+    @property
+    def body_truncated(self) -> bool: ...
+
+
+def check(raw: Received, checks: Checks, now: datetime) -> AlertIn | Refusal:
     """The parsed alert, or why it is refused."""
     limit = settings.INTAKE_MAX_BODY_BYTES
     if raw.body_size > limit or raw.body_truncated:

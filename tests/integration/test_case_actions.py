@@ -24,7 +24,7 @@ def case() -> Case:
 
     with transaction.atomic():
         (opened,) = actions.open_cases_in_transaction([(None, T0 - timedelta(minutes=13))], at=T0)
-        return opened
+    return Case.objects.get(pk=opened)
 
 
 def test_new_case_priority_comes_from_the_core(case: Case) -> None:

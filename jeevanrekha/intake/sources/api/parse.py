@@ -123,16 +123,23 @@ def _reject_constant(name: str) -> float:
 
 
 def depth_of(value: Any, limit: int) -> int:
-    """Nesting depth of decoded JSON, without recursion; stops counting past `limit`."""
-    deepest, stack = 0, [(value, 1)]
+    """Nesting depth of decoded JSON (a scalar is 1, `[1]` is 2), without recursion; stops
+    counting past `limit`."""
+    if not isinstance(value, dict | list):
+        return 1
+    deepest, stack = 1, [(value, 1)]
     while stack:
         node, depth = stack.pop()
-        deepest = max(deepest, depth)
+        children = node.values() if isinstance(node, dict) else node
+        for child in children:
+            if isinstance(child, dict | list):
+                stack.append((child, depth + 1))
+            elif depth + 1 > deepest:
+                deepest = depth + 1
+        if depth > deepest:
+            deepest = depth
         if deepest > limit:
             return deepest
-        children = node.values() if isinstance(node, dict) else node
-        if isinstance(node, dict | list):
-            stack.extend((child, depth + 1) for child in children)
     return deepest
 
 

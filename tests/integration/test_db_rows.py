@@ -1,0 +1,103 @@
+"""db.rows.insert_rows: what goes in comes back out, on SQLite and PostgreSQL."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+from django.db import transaction
+
+from jeevanrekha.bus.models import OutboxMessage
+from jeevanrekha.cases.models import SubjectIdentifier
+from jeevanrekha.db.rows import insert_rows
+from jeevanrekha.intake.models import RawAlert
+
+pytestmark = pytest.mark.django_db
+T0 = datetime(2026, 11, 23, 3, 25, 0, 123456, tzinfo=UTC)
+RAW_COLUMNS = (
+    "channel",
+    "source_name",
+    "received_at",
+    "remote_addr",
+    "headers",
+    "body",
+    "body_size",
+    "body_truncated",
+    "body_sha256",
+    "request_id",
+    "status",
+    "idempotency_key",
+    "error_code",
+    "errors",
+    "processed_at",
+    "alert_id",
+)
+
+
+def raw_row(n: int) -> tuple[object, ...]:
+    body = bytes(range(256)) + f"आज रात {n} ✓ \\ \" '".encode()
+    return (
+        "api",
+        f"src-{n}",
+        T0 + timedelta(seconds=n),
+        "2001:db8::1" if n % 2 else None,
+        {"X-JR-Source": "src", "nested": {"हिंदी": [1, 2.5, None, True]}, "quote": "a\"b'c\\"},
+        body,
+        len(body),
+        n % 3 == 0,
+        "f" * 64,
+        f"req-{n}",
+        "quarantined",
+        "",
+        "invalid_json",
+        [{"loc": ["post", "text"], "msg": "नहीं ✗"}],
+        None if n % 2 else T0,
+        None,
+    )
+
+
+def test_rows_come_back_as_written_with_ids_in_order() -> None:
+    rows = [raw_row(n) for n in range(5)]
+    with transaction.atomic():
+        ids = insert_rows(RawAlert, RAW_COLUMNS, rows)
+    assert ids == sorted(ids) and len(set(ids)) == 5
+    for raw_id, row in zip(ids, rows, strict=True):
+        stored = RawAlert.objects.get(pk=raw_id)
+        assert tuple(
+            bytes(v) if isinstance(v, memoryview) else v
+            for v in (getattr(stored, c) for c in RAW_COLUMNS)
+        ) == row
+
+
+def test_many_rows_in_one_call() -> None:
+    # More rows than one SQLite statement may bind (30,000 parameters / 7 columns).
+    columns = ("topic", "key", "payload", "created_at", "request_id", "attempts", "last_error")
+    rows = [("t", str(n), {"n": n}, T0, "", 0, "") for n in range(4500)]
+    with transaction.atomic():
+        ids = insert_rows(OutboxMessage, columns, rows)
+    assert len(ids) == 4500
+    by_id = dict(OutboxMessage.objects.values_list("pk", "payload"))
+    assert [by_id[i]["n"] for i in ids] == list(range(4500))
+
+
+def test_conflicting_rows_are_skipped() -> None:
+    from jeevanrekha.cases.models import Subject
+
+    subject = Subject.objects.create(display_name="x", created_at=T0)
+    columns = ("subject_id", "kind", "value")
+    with transaction.atomic():
+        assert insert_rows(SubjectIdentifier, columns, [(subject.pk, "phone", "98")]) != []
+        insert_rows(
+            SubjectIdentifier,
+            columns,
+            [(subject.pk, "phone", "98"), (subject.pk, "phone", "99")],
+            skip_conflicts=True,
+        )
+    assert sorted(SubjectIdentifier.objects.values_list("value", flat=True)) == ["98", "99"]
+
+
+def test_a_field_that_is_not_a_column_is_refused() -> None:
+    from jeevanrekha.intake.models import Alert
+
+    with pytest.raises(ValueError, match="not all of"):
+        insert_rows(Alert, ("raw_alerts",), [(1,)])  # the other side of a relation
