@@ -56,6 +56,7 @@ _HASHED = (
     "request_id",
 )
 _COLUMNS = (*_HASHED, "prev_hash", "hash")
+_HEAD = f"SELECT seq, hash FROM {AuditEvent._meta.db_table} ORDER BY seq DESC LIMIT 1"
 
 
 def _lock_chain_head() -> None:
@@ -90,7 +91,9 @@ def _append(entries: list[Entry]) -> list[tuple[int, dict[str, Any]]]:
     if not entries:
         return []
     _lock_chain_head()
-    head = AuditEvent.objects.order_by("-seq").values_list("seq", "hash").first()
+    with connection.cursor() as cursor:
+        cursor.execute(_HEAD)
+        head = cursor.fetchone()
     seq, prev_hash = head if head else (0, GENESIS_HASH)
     default_request_id = current_request_id.get()
     rows = []

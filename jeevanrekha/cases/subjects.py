@@ -6,7 +6,7 @@ import re
 from datetime import datetime
 
 from jeevanrekha.cases.models import Subject, SubjectIdentifier
-from jeevanrekha.db.rows import insert_rows
+from jeevanrekha.db.rows import insert_rows, select_in
 
 
 def normalise_phone(raw: str) -> str:
@@ -72,10 +72,13 @@ def subjects_for(wanted: list[tuple[Identifiers, str]], at: datetime) -> list[in
     return resolved
 
 
+_KNOWN = (
+    f"SELECT kind, value, subject_id FROM {SubjectIdentifier._meta.db_table} "
+    "WHERE kind {} AND value {}"
+)
+
+
 def _known_subjects(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    if not pairs:
-        return {}
-    rows = SubjectIdentifier.objects.filter(
-        kind__in={kind for kind, _ in pairs}, value__in={value for _, value in pairs}
-    ).values_list("kind", "value", "subject_id")
+    kinds, values = sorted({kind for kind, _ in pairs}), sorted({value for _, value in pairs})
+    rows = select_in(_KNOWN, kinds, values)  # may find a (kind, value) not asked for: dropped
     return {(kind, value): subject for kind, value, subject in rows if (kind, value) in pairs}

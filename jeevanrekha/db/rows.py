@@ -74,7 +74,7 @@ def _statement(
     table = quote(model._meta.db_table)
     tail = " ON CONFLICT DO NOTHING" if skip_conflicts else ""
     if not skip_conflicts:
-        tail += f" RETURNING {quote(str(model._meta.pk.column))}"  # type: ignore[union-attr]
+        tail += f" RETURNING {quote(str(model._meta.pk.column))}"
     if vendor == "postgresql":
         types = ", ".join(
             f"{n} {f.db_type(connection)}" for n, f in zip(names, fields, strict=True)
@@ -158,3 +158,22 @@ def _insert_sqlite(
         if not skip_conflicts:
             ids.extend(row_id for (row_id,) in cursor.fetchall())
     return ids
+
+
+def select_in(sql: str, *lists: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Rows of `sql`, in which each `{}` (after a column) matches any value of its list.
+
+    On PostgreSQL `{}` becomes `= ANY(%s)` with one array parameter, so the statement's
+    text is the same for any number of values and is prepared once; on SQLite it becomes
+    `IN (%s, ...)`.
+    """
+    if not all(lists):
+        return []
+    if connection.vendor == "postgresql":
+        text, params = sql.format(*["= ANY(%s)"] * len(lists)), [list(v) for v in lists]
+    else:
+        marks = ["IN (" + ", ".join(["%s"] * len(v)) + ")" for v in lists]
+        text, params = sql.format(*marks), [value for v in lists for value in v]
+    with connection.cursor() as cursor:
+        cursor.execute(text, params)
+        return list(cursor.fetchall())

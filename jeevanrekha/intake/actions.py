@@ -25,7 +25,7 @@ from jeevanrekha.audit import chain as audit
 from jeevanrekha.bus.outbox import emit_many
 from jeevanrekha.cases.actions import open_cases_in_transaction
 from jeevanrekha.cases.subjects import identifiers_for, subjects_for
-from jeevanrekha.db.rows import insert_rows
+from jeevanrekha.db.rows import insert_rows, select_in
 from jeevanrekha.intake.checks import Checks, Refusal, check, forget_sources
 from jeevanrekha.intake.models import Alert, IntakeSource, RawAlert, RawAlertStatus
 from jeevanrekha.intake.sources.api.parse import AlertIn
@@ -287,14 +287,19 @@ def _lock_keys(keys: list[str]) -> None:
         )
 
 
+_EARLIER_ALERTS = (
+    f"SELECT idempotency_key, id, case_id FROM {Alert._meta.db_table} WHERE idempotency_key {{}}"
+)
+
+
 def _accept(items: list[_Settling], now: datetime) -> None:
     """Create alerts and cases for new keys; point retries at the earlier alert."""
     for item in items:
         assert item.alert_in is not None
         item.key = idempotency_key(item.alert_in, item.body_sha256)
     _lock_keys([i.key for i in items])
-    earlier = Alert.objects.filter(idempotency_key__in=[i.key for i in items])
-    known = {key: (a, c) for key, a, c in earlier.values_list("idempotency_key", "pk", "case_id")}
+    earlier = select_in(_EARLIER_ALERTS, [i.key for i in items])
+    known = {key: (a, c) for key, a, c in earlier}
     new: list[_Settling] = []
     for item in items:
         if item.key not in known:
