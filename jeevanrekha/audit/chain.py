@@ -20,7 +20,7 @@ from django.db import connection, transaction
 
 from jeevanrekha.audit.context import current_request_id
 from jeevanrekha.audit.models import AuditEvent
-from jeevanrekha.db.rows import insert_rows
+from jeevanrekha.db.rows import execute, insert_rows
 
 GENESIS_HASH = "0" * 64
 # An arbitrary constant key for pg_advisory_xact_lock: "JRAUDIT" in ASCII.
@@ -61,8 +61,7 @@ _HEAD = f"SELECT seq, hash FROM {AuditEvent._meta.db_table} ORDER BY seq DESC LI
 
 def _lock_chain_head() -> None:
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+        execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
 
 
 @dataclass(frozen=True)
@@ -91,10 +90,8 @@ def _append(entries: list[Entry]) -> list[tuple[int, dict[str, Any]]]:
     if not entries:
         return []
     _lock_chain_head()
-    with connection.cursor() as cursor:
-        cursor.execute(_HEAD)
-        head = cursor.fetchone()
-    seq, prev_hash = head if head else (0, GENESIS_HASH)
+    head = execute(_HEAD)
+    seq, prev_hash = head[0] if head else (0, GENESIS_HASH)
     default_request_id = current_request_id.get()
     rows = []
     for entry in entries:

@@ -13,12 +13,18 @@ more CPU building and preparing instances than the database spent on the rows (A
   where that matters (JSON, binary, IP address, datetimes).
 
 Defaults are not applied: name every column the table needs.
+
+Inside `one_cursor()`, every statement sent from here goes through one database cursor:
+Django makes a new one per statement otherwise, which cost twice the statement itself on
+the intake's hot path (about 60 µs against 30).
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
@@ -39,6 +45,44 @@ _PLAIN_FIELDS = (
 )
 
 Prep = Callable[[Any], Any] | None
+_shared_cursor: ContextVar[Any] = ContextVar("jeevanrekha_shared_cursor", default=None)
+
+
+@contextmanager
+def one_cursor() -> Iterator[None]:
+    """Send every statement of this module inside the block through one cursor."""
+    if _shared_cursor.get() is not None:
+        yield
+        return
+    with connection.cursor() as cursor:
+        token = _shared_cursor.set(cursor)
+        try:
+            yield
+        finally:
+            _shared_cursor.reset(token)
+
+
+@contextmanager
+def _cursor() -> Iterator[Any]:
+    shared = _shared_cursor.get()
+    if shared is not None:
+        yield shared
+        return
+    with connection.cursor() as cursor:
+        yield cursor
+
+
+def execute(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """Run one statement; its rows, if it returns any."""
+    with _cursor() as cursor:
+        cursor.execute(sql, params)
+        return list(cursor.fetchall()) if cursor.description else []
+
+
+def execute_many(sql: str, rows: Sequence[Sequence[Any]]) -> None:
+    """Run one statement for each row of parameters."""
+    with _cursor() as cursor:
+        cursor.executemany(sql, rows)
 
 
 @dataclass(frozen=True)
@@ -115,7 +159,7 @@ def insert_rows(
     if not rows:
         return []
     statement = _statement(model, tuple(columns), connection.vendor, skip_conflicts)
-    with connection.cursor() as cursor:
+    with _cursor() as cursor:
         if statement.names:
             return _insert_postgresql(cursor, statement, rows, skip_conflicts)
         return _insert_sqlite(cursor, statement, rows, skip_conflicts)
@@ -174,6 +218,4 @@ def select_in(sql: str, *lists: Sequence[Any]) -> list[tuple[Any, ...]]:
     else:
         marks = ["IN (" + ", ".join(["%s"] * len(v)) + ")" for v in lists]
         text, params = sql.format(*marks), [value for v in lists for value in v]
-    with connection.cursor() as cursor:
-        cursor.execute(text, params)
-        return list(cursor.fetchall())
+    return execute(text, params)

@@ -25,7 +25,7 @@ from jeevanrekha.audit import chain as audit
 from jeevanrekha.bus.outbox import emit_many
 from jeevanrekha.cases.actions import open_cases_in_transaction
 from jeevanrekha.cases.subjects import identifiers_for, subjects_for
-from jeevanrekha.db.rows import insert_rows, select_in
+from jeevanrekha.db.rows import execute, execute_many, insert_rows, one_cursor, select_in
 from jeevanrekha.intake.checks import Checks, Refusal, check, forget_sources
 from jeevanrekha.intake.models import Alert, IntakeSource, RawAlert, RawAlertStatus
 from jeevanrekha.intake.sources.api.parse import AlertIn
@@ -105,7 +105,7 @@ def raw_alert_from(arrival: Arrival) -> RawAlert:
 def do_intake(arrivals: list[Arrival], checks: Checks) -> list[Outcome]:
     """Store, check and accept a batch of arrivals; never loses one, whatever fails."""
     try:
-        with transaction.atomic():
+        with transaction.atomic(), one_cursor():
             return _settle(arrivals, checks, timezone.now())
     except Exception:
         log.exception(
@@ -133,7 +133,7 @@ def do_process_stored(raws: list[RawAlert], checks: Checks) -> list[Outcome]:
     outcomes = []
     for raw in raws:
         try:
-            with transaction.atomic():
+            with transaction.atomic(), one_cursor():
                 outcomes.append(_settle([raw], checks, timezone.now())[0])
         except Exception as exc:
             log.exception("intake: processing raw alert %s failed", raw.pk)
@@ -266,8 +266,7 @@ def _save_processing_fields(raws: list[RawAlert]) -> None:
         + [raw.pk]
         for raw in raws
     ]
-    with connection.cursor() as cursor:
-        cursor.executemany(sql, rows)
+    execute_many(sql, rows)
 
 
 def _lock_keys(keys: list[str]) -> None:
@@ -279,12 +278,10 @@ def _lock_keys(keys: list[str]) -> None:
     numbers = sorted(
         {int.from_bytes(hashlib.sha256(k.encode()).digest()[:8], "big", signed=True) for k in keys}
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            "SELECT pg_advisory_xact_lock(k) "
-            "FROM (SELECT unnest(%s::bigint[]) AS k ORDER BY k) AS keys",
-            [numbers],
-        )
+    execute(
+        "SELECT pg_advisory_xact_lock(k) FROM (SELECT unnest(%s::bigint[]) AS k ORDER BY k) AS k",
+        [numbers],
+    )
 
 
 _EARLIER_ALERTS = (
