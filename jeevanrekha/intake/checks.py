@@ -14,7 +14,8 @@ from django.conf import settings
 
 from jeevanrekha.intake import signing
 from jeevanrekha.intake.models import IntakeSource
-from jeevanrekha.intake.sources.api.parse import AlertIn, ParseError, parse
+from jeevanrekha.intake.sources import parser_for
+from jeevanrekha.intake.sources.api.parse import AlertIn, ParseError
 
 _SOURCE_CACHE_SECONDS = 10.0
 _source_cache: dict[str, tuple[float, str | None]] = {}
@@ -58,6 +59,9 @@ class Received(Protocol):
     """What arrived, stored (a RawAlert) or not yet (an Arrival)."""
 
     @property
+    def channel(self) -> str: ...
+
+    @property
     def source_name(self) -> str: ...
 
     @property
@@ -73,9 +77,16 @@ class Received(Protocol):
     def body_truncated(self) -> bool: ...
 
 
+def max_body_bytes(channel: str) -> int:
+    """The largest body a channel accepts (an email may carry screenshots)."""
+    if channel == "email":
+        return int(settings.INTAKE_EMAIL_MAX_BYTES)
+    return int(settings.INTAKE_MAX_BODY_BYTES)
+
+
 def check(raw: Received, checks: Checks, now: datetime) -> AlertIn | Refusal:
     """The parsed alert, or why it is refused."""
-    limit = settings.INTAKE_MAX_BODY_BYTES
+    limit = max_body_bytes(raw.channel)
     if raw.body_size > limit or raw.body_truncated:
         msg = f"body is {raw.body_size} bytes; the limit is {limit}"
         return Refusal(413, "too_large", [{"loc": [], "msg": msg}])
@@ -93,7 +104,7 @@ def check(raw: Received, checks: Checks, now: datetime) -> AlertIn | Refusal:
         except signing.AuthFailure as failure:
             return Refusal(401, failure.code, [{"loc": [], "msg": failure.message}])
     try:
-        alert_in = parse(body, settings.INTAKE_MAX_JSON_DEPTH)
+        alert_in = parser_for(raw.channel)(body)
     except ParseError as err:
         return Refusal(err.status, err.code, err.errors)
     if checks.authenticate and alert_in.source != raw.source_name:

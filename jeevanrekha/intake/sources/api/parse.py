@@ -162,6 +162,13 @@ def decode_json(body: bytes, max_depth: int) -> Any:
     return value
 
 
+def parse_json_alert(body: bytes) -> AlertIn:
+    """The JSON alert format, with the deployment's nesting limit."""
+    from django.conf import settings
+
+    return parse(body, settings.INTAKE_MAX_JSON_DEPTH)
+
+
 def parse(body: bytes, max_depth: int = 32) -> AlertIn:
     """Parse a JSON alert; raise ParseError naming each bad field."""
     value = decode_json(body, max_depth)
