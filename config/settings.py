@@ -199,6 +199,8 @@ SECURE_REFERRER_POLICY = "same-origin"
 INTAKE_MAX_BODY_BYTES = env_int("INTAKE_MAX_BODY_BYTES", 1024 * 1024)
 INTAKE_REPLAY_WINDOW_SECONDS = env_int("INTAKE_REPLAY_WINDOW_SECONDS", 300)
 INTAKE_MAX_JSON_DEPTH = env_int("INTAKE_MAX_JSON_DEPTH", 32)
+# An alert about a person with an active case joins it if that case had an alert this recently.
+CASE_JOIN_WINDOW_HOURS = env_int("CASE_JOIN_WINDOW_HOURS", 72)
 # A platform alert email may carry screenshots; larger messages are kept cut short and
 # quarantined as too large, like an oversized API body.
 INTAKE_EMAIL_MAX_BYTES = env_int("INTAKE_EMAIL_MAX_BYTES", 10 * 1024 * 1024)

@@ -54,3 +54,16 @@ def post_alert(client: Client, source: Any) -> PostAlert:
         )
 
     return post
+
+
+@pytest.fixture
+def desk_client(db: None) -> Client:
+    """A signed-in desk supervisor (sees every case)."""
+    from jeevanrekha.cases.actions import do_create_desk_user
+    from jeevanrekha.cases.models import Role
+
+    password = "a-long-desk-password-42"
+    do_create_desk_user("supervisor1", Role.SUPERVISOR, "", password, actor="test")
+    desk = Client()
+    assert desk.login(username="supervisor1", password=password)
+    return desk

@@ -24,9 +24,10 @@ from jeevanrekha.cases.models import (
     TaskKind,
     TaskState,
 )
+from jeevanrekha.core.joining import KnownCase
 from jeevanrekha.core.lifecycle import CaseCommand, CaseState, decide, open_case
 from jeevanrekha.core.priority import PriorityInput, priority
-from jeevanrekha.db.rows import insert_rows
+from jeevanrekha.db.rows import any_of, execute, insert_rows
 
 
 def case_priority(case: Case, now: datetime) -> int:
@@ -44,6 +45,8 @@ def case_priority(case: Case, now: datetime) -> int:
 
 _CASE_COLUMNS = (
     "state",
+    "is_repeat",
+    "last_alert_at",
     "priority",
     "imminent",
     "subject_id",
@@ -57,21 +60,41 @@ _CASE_COLUMNS = (
 
 
 def open_cases_in_transaction(
-    wanted: list[tuple[int | None, datetime | None]], *, at: datetime
+    wanted: list[tuple[int | None, datetime | None, bool]], *, at: datetime
 ) -> list[int]:
-    """Open one new case per (subject id, post time); their ids. Part of a larger action
-    (the intake's), which writes the audit rows and events."""
+    """Open one new case per (subject id, post time, repeat); their ids. Part of a larger
+    action (the intake's), which writes the audit rows and events."""
     state = open_case(at).to_state.value
     rows = []
-    for subject_id, post_created_at in wanted:
+    for subject_id, post_created_at, repeat in wanted:
         age = at - post_created_at if post_created_at else timedelta(0)
         urgency = PriorityInput(
             risk_level=None, imminent=False, post_age=age, location_confidence=None
         )
+        urgent = priority(urgency)
         rows.append(
-            (state, priority(urgency), False, subject_id, post_created_at, "", "", "", at, at)
+            (state, repeat, at, urgent, False, subject_id, post_created_at, "", "", "", at, at)
         )
     return insert_rows(Case, _CASE_COLUMNS, rows)
+
+
+def cases_of_subjects(subject_ids: set[int]) -> list[KnownCase]:
+    """Every case of these subjects (to join an active one, or to flag a repeat)."""
+    if not subject_ids:
+        return []
+    rows = Case.objects.filter(subject_id__in=subject_ids).values_list(
+        "id", "subject_id", "state", "last_alert_at", "opened_at"
+    )
+    return [KnownCase(i, s, CaseState(state), last or opened) for i, s, state, last, opened in rows]
+
+
+def note_alerts_joined(case_ids: set[int], *, at: datetime) -> None:
+    """Cases that new alerts joined: their latest alert is now. Part of the intake's action."""
+    if case_ids:
+        match, params = any_of(sorted(case_ids))
+        execute(
+            f"UPDATE {Case._meta.db_table} SET last_alert_at = %s WHERE id {match}", [at, *params]
+        )
 
 
 def do_apply_case_command(case_id: int, command: CaseCommand, *, actor: str, at: datetime) -> Case:

@@ -47,7 +47,8 @@ class Subject(models.Model):
 
 
 class SubjectIdentifier(models.Model):
-    """One way to recognise a subject: `handle` (platform:handle), `phone`, `email`, `url`."""
+    """One way to recognise a subject: `handle` (platform:handle), `phone`, `email`, `url`
+    (profile) or `post` (the post's URL: two reports of one post are one person)."""
 
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="identifiers")
     kind = models.CharField(max_length=20)
@@ -81,6 +82,12 @@ class Case(models.Model):
     police_station = models.CharField(max_length=120, blank=True)
     opened_at = models.DateTimeField()
     state_changed_at = models.DateTimeField()
+    last_alert_at = models.DateTimeField(
+        null=True, blank=True, help_text="when its latest alert arrived (alerts join a case)"
+    )
+    is_repeat = models.BooleanField(
+        default=False, help_text="the subject had cases before this one"
+    )
 
     class Meta:
         indexes = [

@@ -20,7 +20,13 @@ def normalise_phone(raw: str) -> str:
 
 
 def identifiers_for(
-    *, platform: str, handle: str, phone: str | None, profile_url: str | None
+    *,
+    platform: str,
+    handle: str,
+    phone: str | None,
+    profile_url: str | None,
+    email: str | None = None,
+    post_url: str | None = None,
 ) -> list[tuple[str, str]]:
     """The (kind, value) pairs by which this alert's subject can be recognised."""
     found: list[tuple[str, str]] = []
@@ -30,15 +36,21 @@ def identifiers_for(
         found.append(("phone", normalise_phone(phone)))
     if profile_url:
         found.append(("url", profile_url.rstrip("/").lower()))
+    if email:
+        found.append(("email", email.strip().lower()))
+    if post_url:
+        found.append(("post", post_url.split("#")[0].rstrip("/").lower()))
     return found
 
 
 Identifiers = list[tuple[str, str]]
 
 
-def subjects_for(wanted: list[tuple[Identifiers, str]], at: datetime) -> list[int | None]:
+def subjects_for(
+    wanted: list[tuple[Identifiers, str]], at: datetime
+) -> tuple[list[int | None], set[int]]:
     """For each (identifiers, display name): the id of the subject known by any of them, or
-    of a new one (None when there is no identifier at all).
+    of a new one (None when there is no identifier at all); and which of them were known.
 
     Call inside the action's transaction. Alerts in one batch that share an identifier get
     the same subject. Joining alerts of one subject into one case is issue #5's; here a
@@ -56,6 +68,7 @@ def subjects_for(wanted: list[tuple[Identifiers, str]], at: datetime) -> list[in
             if subject is not None:
                 known.setdefault(pair, subject)
         found.append(subject)
+    existing = {s for s in found if s is not None and s > 0}
     new_ids = insert_rows(Subject, ("display_name", "created_at"), [(n, at) for n in new_names])
     resolved = [new_ids[-s - 1] if s is not None and s < 0 else s for s in found]
     insert_rows(
@@ -69,7 +82,7 @@ def subjects_for(wanted: list[tuple[Identifiers, str]], at: datetime) -> list[in
         ],
         skip_conflicts=True,
     )
-    return resolved
+    return resolved, existing
 
 
 _KNOWN = (

@@ -204,18 +204,20 @@ def _insert_sqlite(
     return ids
 
 
-def select_in(sql: str, *lists: Sequence[Any]) -> list[tuple[Any, ...]]:
-    """Rows of `sql`, in which each `{}` (after a column) matches any value of its list.
+def any_of(values: Sequence[Any]) -> tuple[str, list[Any]]:
+    """SQL to follow a column so that it matches any of `values`, and its parameters.
 
-    On PostgreSQL `{}` becomes `= ANY(%s)` with one array parameter, so the statement's
-    text is the same for any number of values and is prepared once; on SQLite it becomes
-    `IN (%s, ...)`.
+    On PostgreSQL `= ANY(%s)` with one array parameter, so the statement's text is the same
+    for any number of values and is prepared once; on SQLite `IN (%s, ...)`.
     """
+    if connection.vendor == "postgresql":
+        return "= ANY(%s)", [list(values)]
+    return "IN (" + ", ".join(["%s"] * len(values)) + ")", list(values)
+
+
+def select_in(sql: str, *lists: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Rows of `sql`, in which each `{}` (after a column) matches any value of its list."""
     if not all(lists):
         return []
-    if connection.vendor == "postgresql":
-        text, params = sql.format(*["= ANY(%s)"] * len(lists)), [list(v) for v in lists]
-    else:
-        marks = ["IN (" + ", ".join(["%s"] * len(v)) + ")" for v in lists]
-        text, params = sql.format(*marks), [value for v in lists for value in v]
-    return execute(text, params)
+    parts = [any_of(values) for values in lists]
+    return execute(sql.format(*[text for text, _ in parts]), [p for _, ps in parts for p in ps])

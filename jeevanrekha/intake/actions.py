@@ -14,17 +14,23 @@ from __future__ import annotations
 import hashlib
 import logging
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Field
 from django.utils import timezone
 
 from jeevanrekha.audit import chain as audit
 from jeevanrekha.bus.outbox import emit_many
-from jeevanrekha.cases.actions import open_cases_in_transaction
+from jeevanrekha.cases.actions import (
+    cases_of_subjects,
+    note_alerts_joined,
+    open_cases_in_transaction,
+)
 from jeevanrekha.cases.subjects import identifiers_for, subjects_for
+from jeevanrekha.core.joining import Placement, place_alerts
 from jeevanrekha.db.rows import execute, execute_many, insert_rows, one_cursor, select_in
 from jeevanrekha.intake.checks import Checks, Refusal, check, forget_sources
 from jeevanrekha.intake.models import Alert, IntakeSource, RawAlert, RawAlertStatus
@@ -77,7 +83,8 @@ class _Settling:
     key: str = ""
     alert_id: int | None = None
     case_id: int | None = None
-    opened: bool = False
+    opened: bool = False  # a new alert (not a retry of one received before)
+    placement: Placement | None = None  # the case it opened or joined
 
     @property
     def status(self) -> RawAlertStatus:
@@ -309,6 +316,7 @@ def _accept(items: list[_Settling], now: datetime) -> None:
 
 
 def _create_alerts(new: list[_Settling], now: datetime, known: dict[str, tuple[int, int]]) -> None:
+    """Insert the new alerts: each joins its subject's active case, or opens a case."""
     pairs = [(item, item.alert_in) for item in new if item.alert_in is not None]
     wanted = [
         (
@@ -317,25 +325,39 @@ def _create_alerts(new: list[_Settling], now: datetime, known: dict[str, tuple[i
                 handle=a.account.handle,
                 phone=a.evidence.phone,
                 profile_url=a.account.profile_url,
+                email=a.account.email,
+                post_url=a.post.url,
             ),
             a.account.name or a.account.handle,
         )
         for _, a in pairs
     ]
-    subjects = subjects_for(wanted, now)
-    cases = open_cases_in_transaction(
-        [(s, a.post.created_at) for s, (_, a) in zip(subjects, pairs, strict=True)], at=now
+    subjects, existing = subjects_for(wanted, now)
+    placements = place_alerts(
+        subjects,
+        cases_of_subjects(existing),
+        window=timedelta(hours=settings.CASE_JOIN_WINDOW_HOURS),
+        now=now,
     )
+    opening = [
+        (subject, a.post.created_at, p.repeat)
+        for subject, (_, a), p in zip(subjects, pairs, placements, strict=True)
+        if p.opens
+    ]
+    opened = open_cases_in_transaction(opening, at=now)
+    case_ids = [p.join if p.join is not None else opened[p.new or 0] for p in placements]
+    note_alerts_joined({p.join for p in placements if p.join is not None}, at=now)
     alerts = insert_rows(
         Alert,
         _ALERT_COLUMNS,
         [
             _alert_row(item, a, case_id, subject_id)
-            for (item, a), case_id, subject_id in zip(pairs, cases, subjects, strict=True)
+            for (item, a), case_id, subject_id in zip(pairs, case_ids, subjects, strict=True)
         ],
     )
-    for (item, _), alert_id, case_id in zip(pairs, alerts, cases, strict=True):
+    for (item, _), alert_id, case_id, p in zip(pairs, alerts, case_ids, placements, strict=True):
         known[item.key] = (alert_id, case_id)
+        item.placement = p
 
 
 _ALERT_COLUMNS = (
@@ -392,10 +414,16 @@ def _record(items: list[_Settling], now: datetime) -> None:
             after: dict[str, Any] = {"error_code": item.refusal.code}
             action, object_type, object_id = "raw_alert_quarantined", "raw_alert", raw_id
             events.append(("raw_alert_quarantined", "", {"raw_alert_id": raw_id, **after}))
-        elif item.opened:
+        elif item.opened and item.placement and item.placement.opens:
             after = {"case_id": item.case_id, "alert_id": item.alert_id, "raw_alert_id": raw_id}
+            if item.placement.repeat:
+                after["repeat_of"] = list(item.placement.earlier)
             action, object_type, object_id = "case_opened", "case", item.case_id or 0
             events.append(("case_opened", str(item.case_id), after))
+        elif item.opened:
+            after = {"case_id": item.case_id, "alert_id": item.alert_id, "raw_alert_id": raw_id}
+            action, object_type, object_id = "alert_added_to_case", "case", item.case_id or 0
+            events.append(("case_alert_added", str(item.case_id), after))
         else:
             after = {"alert_id": item.alert_id, "case_id": item.case_id}
             action, object_type, object_id = "raw_alert_duplicate", "raw_alert", raw_id

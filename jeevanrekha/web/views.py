@@ -69,7 +69,16 @@ def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
         raise Http404("no such case")
     alerts = Alert.objects.filter(case=case).order_by("received_at")
     timeline = AuditEvent.objects.filter(object_type="case", object_id=str(case.pk))
-    return render(request, "web/case.html", {"case": case, "alerts": alerts, "timeline": timeline})
+    same_person = (
+        access.cases_visible_to(request.user)
+        .filter(subject_id=case.subject_id)
+        .exclude(pk=case.pk)
+        .order_by("-opened_at")
+        if case.subject_id
+        else Case.objects.none()
+    )
+    context = {"case": case, "alerts": alerts, "timeline": timeline, "same_person": same_person}
+    return render(request, "web/case.html", context)
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

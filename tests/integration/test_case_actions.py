@@ -23,7 +23,9 @@ def case() -> Case:
     from django.db import transaction
 
     with transaction.atomic():
-        (opened,) = actions.open_cases_in_transaction([(None, T0 - timedelta(minutes=13))], at=T0)
+        (opened,) = actions.open_cases_in_transaction(
+            [(None, T0 - timedelta(minutes=13), False)], at=T0
+        )
     return Case.objects.get(pk=opened)
 
 

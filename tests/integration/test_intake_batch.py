@@ -77,9 +77,10 @@ def test_a_failing_batch_falls_back_to_one_by_one(
     assert Case.objects.count() == 2
 
 
-def test_shared_identifiers_in_a_batch_share_a_subject(source: Any) -> None:
+def test_shared_identifiers_in_a_batch_share_a_subject_and_a_case(source: Any) -> None:
     one = encoded("alert_minimal")
     two = encoded("alert_minimal", post={"text": "aaj raat ke baad nahi rahunga"})
     outcomes = actions.do_intake([arrival(one), arrival(two)], Checks())
-    cases = Case.objects.filter(pk__in=[o.case_id for o in outcomes])
-    assert len({c.subject_id for c in cases}) == 1 and len(cases) == 2
+    assert [o.status for o in outcomes] == ["accepted", "accepted"]
+    (case,) = Case.objects.filter(pk__in=[o.case_id for o in outcomes])
+    assert case.subject_id is not None and case.alerts.count() == 2 and not case.is_repeat

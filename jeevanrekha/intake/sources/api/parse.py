@@ -49,6 +49,7 @@ class Account(Strict):
     handle: Short = ""
     name: Short = ""
     profile_url: Url | None = None
+    email: Annotated[str, Field(max_length=254, pattern=r"^[^@\s]+@[^@\s]+$")] | None = None
 
 
 class Tower(Strict):
