@@ -11,8 +11,11 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from jeevanrekha.cases.models import Case, DeskProfile, Role
+from jeevanrekha.intake.models import RawAlert
 
 WHOLE_DESK_ROLES = {Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR}
+# Roles that take calls and act on alerts (the auditor only reads).
+DESK_WORK_ROLES = {Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN}
 
 
 def role_of(user: AbstractBaseUser | AnonymousUser) -> Role | None:
@@ -37,3 +40,15 @@ def cases_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[Case]:
 def case_for(user: AbstractBaseUser | AnonymousUser, case_id: int) -> Case | None:
     """One case if this user may see it, else None (the view answers 404)."""
     return cases_visible_to(user).filter(pk=case_id).first()
+
+
+def can_work_alerts(user: AbstractBaseUser | AnonymousUser) -> bool:
+    """May record a phone-in alert and act on quarantined raw alerts."""
+    return role_of(user) in DESK_WORK_ROLES
+
+
+def raw_alerts_visible_to(user: AbstractBaseUser | AnonymousUser) -> QuerySet[RawAlert]:
+    """Raw alerts (what arrived, before any check): the desk sees them, nobody else."""
+    if role_of(user) in WHOLE_DESK_ROLES:
+        return RawAlert.objects.all()
+    return RawAlert.objects.none()

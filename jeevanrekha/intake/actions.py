@@ -168,8 +168,21 @@ def idempotency_key(alert: AlertIn, raw_sha256: str) -> str:
     return f"{alert.source}:sha256:{raw_sha256}"
 
 
+def settle_stored(
+    raw: RawAlert, checks: Checks, now: datetime, *, by: str, given: AlertIn | None = None
+) -> Outcome:
+    """Inside a desk user's action (quarantine.py): process a stored raw alert again, or
+    accept it as the alert `given` by that user; audited as theirs."""
+    return _settle([raw], checks, now, by=by, given=given)[0]
+
+
 def _settle(
-    received: list[Arrival] | list[RawAlert], checks: Checks, now: datetime
+    received: list[Arrival] | list[RawAlert],
+    checks: Checks,
+    now: datetime,
+    *,
+    by: str = "",
+    given: AlertIn | None = None,
 ) -> list[Outcome]:
     """Inside the transaction: check each raw alert, accept or quarantine it, audit, publish.
 
@@ -179,7 +192,7 @@ def _settle(
     items = []
     for one in received:
         sha256 = one.body_sha256 if isinstance(one, RawAlert) else _sha256(one.body)
-        verdict = check(one, checks, now)
+        verdict = given if given is not None else check(one, checks, now)
         if isinstance(verdict, Refusal):
             items.append(_Settling(one, sha256, None, verdict))
         else:
@@ -199,7 +212,7 @@ def _settle(
         raw.error_code = item.refusal.code if item.refusal else ""
         raw.errors = item.refusal.errors if item.refusal else []
     _save_processing_fields([i.received for i in stored])  # type: ignore[misc]
-    _record(items, now)
+    _record(items, now, by)
     return [Outcome(i.raw_id, i.status, i.refusal, i.alert_id, i.case_id) for i in items]
 
 
@@ -405,11 +418,11 @@ def _alert_row(
     )
 
 
-def _record(items: list[_Settling], now: datetime) -> None:
+def _record(items: list[_Settling], now: datetime, by: str = "") -> None:
     """One audit row per raw alert, and the events the rest of the system reacts to."""
     entries, events = [], []
     for item in items:
-        actor, raw_id = f"source:{item.received.source_name or '?'}", item.raw_id
+        actor, raw_id = by or f"source:{item.received.source_name or '?'}", item.raw_id
         if item.refusal:
             after: dict[str, Any] = {"error_code": item.refusal.code}
             action, object_type, object_id = "raw_alert_quarantined", "raw_alert", raw_id

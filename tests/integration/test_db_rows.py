@@ -63,10 +63,13 @@ def test_rows_come_back_as_written_with_ids_in_order() -> None:
     assert ids == sorted(ids) and len(set(ids)) == 5
     for raw_id, row in zip(ids, rows, strict=True):
         stored = RawAlert.objects.get(pk=raw_id)
-        assert tuple(
-            bytes(v) if isinstance(v, memoryview) else v
-            for v in (getattr(stored, c) for c in RAW_COLUMNS)
-        ) == row
+        assert (
+            tuple(
+                bytes(v) if isinstance(v, memoryview) else v
+                for v in (getattr(stored, c) for c in RAW_COLUMNS)
+            )
+            == row
+        )
 
 
 def test_many_rows_in_one_call() -> None:
