@@ -6,6 +6,7 @@ audit row → outbox rows. Views, commands and workers call these; nobody else s
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from django.contrib.auth import get_user_model
@@ -43,11 +44,25 @@ def case_priority(case: Case, now: datetime) -> int:
     )
 
 
+@dataclass(frozen=True)
+class NewCase:
+    """What is known of a case as its first alert opens it."""
+
+    subject_id: int | None
+    post_created_at: datetime | None
+    repeat: bool = False
+    risk_level: int | None = None
+    imminent: bool = False
+    needs_review: bool = False  # raised by the watch: a person confirms before dispatch
+
+
 _CASE_COLUMNS = (
     "state",
     "is_repeat",
+    "needs_review",
     "last_alert_at",
     "priority",
+    "risk_level",
     "imminent",
     "subject_id",
     "post_created_at",
@@ -59,22 +74,21 @@ _CASE_COLUMNS = (
 )
 
 
-def open_cases_in_transaction(
-    wanted: list[tuple[int | None, datetime | None, bool]], *, at: datetime
-) -> list[int]:
-    """Open one new case per (subject id, post time, repeat); their ids. Part of a larger
-    action (the intake's), which writes the audit rows and events."""
+def open_cases_in_transaction(wanted: list[NewCase], *, at: datetime) -> list[int]:
+    """Open one new case for each; their ids. Part of a larger action (the intake's), which
+    writes the audit rows and events."""
     state = open_case(at).to_state.value
     rows = []
-    for subject_id, post_created_at, repeat in wanted:
-        age = at - post_created_at if post_created_at else timedelta(0)
+    for new in wanted:
+        age = at - new.post_created_at if new.post_created_at else timedelta(0)
         urgency = PriorityInput(
-            risk_level=None, imminent=False, post_age=age, location_confidence=None
+            risk_level=new.risk_level,
+            imminent=new.imminent,
+            post_age=age,
+            location_confidence=None,
         )
-        urgent = priority(urgency)
-        rows.append(
-            (state, repeat, at, urgent, False, subject_id, post_created_at, "", "", "", at, at)
-        )
+        flags = (new.repeat, new.needs_review, at, priority(urgency), new.risk_level, new.imminent)
+        rows.append((state, *flags, new.subject_id, new.post_created_at, "", "", "", at, at))
     return insert_rows(Case, _CASE_COLUMNS, rows)
 
 

@@ -88,6 +88,10 @@ class Case(models.Model):
     is_repeat = models.BooleanField(
         default=False, help_text="the subject had cases before this one"
     )
+    needs_review = models.BooleanField(
+        default=False,
+        help_text="raised by the watch over public posts: a person confirms before any dispatch",
+    )
 
     class Meta:
         indexes = [

@@ -25,6 +25,7 @@ from django.utils import timezone
 from jeevanrekha.audit import chain as audit
 from jeevanrekha.bus.outbox import emit_many
 from jeevanrekha.cases.actions import (
+    NewCase,
     cases_of_subjects,
     note_alerts_joined,
     open_cases_in_transaction,
@@ -353,8 +354,8 @@ def _create_alerts(new: list[_Settling], now: datetime, known: dict[str, tuple[i
         now=now,
     )
     opening = [
-        (subject, a.post.created_at, p.repeat)
-        for subject, (_, a), p in zip(subjects, pairs, placements, strict=True)
+        _new_case(item, a, subject, p.repeat)
+        for subject, (item, a), p in zip(subjects, pairs, placements, strict=True)
         if p.opens
     ]
     opened = open_cases_in_transaction(opening, at=now)
@@ -373,6 +374,29 @@ def _create_alerts(new: list[_Settling], now: datetime, known: dict[str, tuple[i
         item.placement = p
 
 
+# Channels whose risk block is the desk's own model's (the watch over public posts); on any
+# other channel a `risk` block is the sender's claim: kept, but it sets nothing.
+OWN_RISK_CHANNELS = frozenset({"monitor"})
+
+
+def _own_risk(item: _Settling, a: AlertIn) -> dict[str, Any]:
+    if a.risk is None or item.received.channel not in OWN_RISK_CHANNELS:
+        return {}
+    return a.risk.model_dump(mode="json")
+
+
+def _new_case(item: _Settling, a: AlertIn, subject: int | None, repeat: bool) -> NewCase:
+    risk = _own_risk(item, a)
+    return NewCase(
+        subject_id=subject,
+        post_created_at=a.post.created_at,
+        repeat=repeat,
+        risk_level=risk.get("level"),
+        imminent=bool(risk.get("imminent")),
+        needs_review=item.received.channel == "monitor",
+    )
+
+
 _ALERT_COLUMNS = (
     "idempotency_key",
     "source",
@@ -389,6 +413,7 @@ _ALERT_COLUMNS = (
     "profile_url",
     "evidence",
     "reporter",
+    "risk",
     "case_id",
     "subject_id",
 )
@@ -413,6 +438,7 @@ def _alert_row(
         a.account.profile_url or "",
         a.evidence.model_dump(mode="json", exclude_none=True),
         a.reporter.model_dump(mode="json", exclude_defaults=True),
+        _own_risk(item, a) or ({"claimed": a.risk.model_dump(mode="json")} if a.risk else {}),
         case_id,
         subject_id,
     )

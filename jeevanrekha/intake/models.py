@@ -83,6 +83,9 @@ class Alert(models.Model):
     profile_url = models.URLField(max_length=2000, blank=True)
     evidence = models.JSONField(default=dict, blank=True)
     reporter = models.JSONField(default=dict, blank=True)
+    risk = models.JSONField(
+        default=dict, blank=True, help_text="level, score, imminent, lang, cues, model"
+    )
     case = models.ForeignKey("cases.Case", on_delete=models.PROTECT, related_name="alerts")
     subject = models.ForeignKey(
         "cases.Subject", null=True, blank=True, on_delete=models.PROTECT, related_name="alerts"

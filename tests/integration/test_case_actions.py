@@ -24,7 +24,7 @@ def case() -> Case:
 
     with transaction.atomic():
         (opened,) = actions.open_cases_in_transaction(
-            [(None, T0 - timedelta(minutes=13), False)], at=T0
+            [actions.NewCase(None, T0 - timedelta(minutes=13))], at=T0
         )
     return Case.objects.get(pk=opened)
 

@@ -83,6 +83,25 @@ class Reporter(Strict):
     note: Annotated[str, Field(max_length=2000)] = ""
 
 
+class RiskCue(Strict):
+    start: Annotated[int, Field(ge=0)]
+    end: Annotated[int, Field(ge=0)]
+    kind: Annotated[str, Field(max_length=40)]
+    effect: Annotated[str, Field(max_length=10)] = "raised"
+
+
+class Risk(Strict):
+    """The risk model's view of the post (the watch over public posts sends it; from other
+    channels it is kept as the sender's claim but never sets the case's risk)."""
+
+    level: Annotated[int, Field(ge=0, le=4)]
+    score: Annotated[float, Field(ge=0, le=1)]
+    imminent: bool = False
+    lang: Annotated[str, Field(max_length=12)] = ""
+    cues: Annotated[list[RiskCue], Field(max_length=64)] = []
+    model: Annotated[str, Field(max_length=80)] = ""
+
+
 class AlertIn(Strict):
     """One alert about a person at risk, as a platform or partner sends it."""
 
@@ -94,6 +113,7 @@ class AlertIn(Strict):
     account: Account = Account()
     evidence: Evidence = Evidence()
     reporter: Reporter = Reporter()
+    risk: Risk | None = None
 
     @field_validator("platform", mode="before")
     @classmethod
