@@ -4,15 +4,16 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('intake', '0001_initial'),
+        ("intake", "0001_initial"),
     ]
 
     operations = [
         migrations.AddField(
-            model_name='alert',
-            name='risk',
-            field=models.JSONField(blank=True, default=dict, help_text='level, score, imminent, lang, cues, model'),
+            model_name="alert",
+            name="risk",
+            field=models.JSONField(
+                blank=True, default=dict, help_text="level, score, imminent, lang, cues, model"
+            ),
         ),
     ]
