@@ -17,7 +17,9 @@ demo: setup var/secret_key
 test: setup
 	$(BIN)/python scripts/run_tests.py
 
-setup: $(STAMP) $(NODE_STAMP)
+GEO_ARTEFACT := var/geo/gazetteer-v4.pickle
+
+setup: $(STAMP) $(NODE_STAMP) $(GEO_ARTEFACT)
 
 $(STAMP): pyproject.toml requirements/lock.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -28,6 +30,11 @@ $(STAMP): pyproject.toml requirements/lock.txt
 $(NODE_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
+
+# The gazetteer (states, districts, places, PIN codes, polygons) is built from registry
+# packages installed above; see docs/locate.md.
+$(GEO_ARTEFACT): $(STAMP) $(NODE_STAMP)
+	$(BIN)/python scripts/build_gazetteer.py --rebuild
 
 var/secret_key:
 	mkdir -p var
