@@ -199,6 +199,10 @@ SECURE_REFERRER_POLICY = "same-origin"
 INTAKE_MAX_BODY_BYTES = env_int("INTAKE_MAX_BODY_BYTES", 1024 * 1024)
 INTAKE_REPLAY_WINDOW_SECONDS = env_int("INTAKE_REPLAY_WINDOW_SECONDS", 300)
 INTAKE_MAX_JSON_DEPTH = env_int("INTAKE_MAX_JSON_DEPTH", 32)
+# The desk's own state: a person resolved to another state is handed over (issue #4, #6).
+HOME_STATE = os.environ.get("HOME_STATE", "Uttar Pradesh")
+# The watch over public posts raises an alert for review from this risk level up (2: ideation).
+MONITOR_REVIEW_LEVEL = env_int("MONITOR_REVIEW_LEVEL", 2)
 # An alert about a person with an active case joins it if that case had an alert this recently.
 CASE_JOIN_WINDOW_HOURS = env_int("CASE_JOIN_WINDOW_HOURS", 72)
 # A platform alert email may carry screenshots; larger messages are kept cut short and

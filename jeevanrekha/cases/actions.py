@@ -134,6 +134,55 @@ def do_apply_case_command(case_id: int, command: CaseCommand, *, actor: str, at:
         return case
 
 
+class NotAwaitingReview(Exception):
+    """The case was not raised by the watch, or a person has already decided."""
+
+
+def do_confirm_review(case_id: int, *, actor: str, at: datetime) -> Case:
+    """A person read a case the watch raised and confirms it: the desk may now act on it."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case_id)
+        if not case.needs_review:
+            raise NotAwaitingReview(f"{case.reference} is not awaiting review")
+        case.needs_review = False
+        case.save(update_fields=["needs_review"])
+        audit.append(
+            at=at,
+            actor=actor,
+            action="review_confirmed",
+            object_type="case",
+            object_id=case.pk,
+            before={"needs_review": True},
+            after={"needs_review": False},
+        )
+        emit("case_review_confirmed", {"case_id": case.pk}, at=at, key=str(case.pk))
+        return case
+
+
+def do_dismiss_review(case_id: int, reason: str, *, actor: str, at: datetime) -> Case:
+    """A person read a case the watch raised and finds no risk: it is cancelled, with why."""
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case_id)
+        if not case.needs_review:
+            raise NotAwaitingReview(f"{case.reference} is not awaiting review")
+        events = decide(CaseState(case.state), CaseCommand.CANCEL, at)
+        before = case.state
+        case.state, case.state_changed_at, case.needs_review = events[-1].to_state, at, False
+        case.save(update_fields=["state", "state_changed_at", "needs_review"])
+        audit.append(
+            at=at,
+            actor=actor,
+            action="review_dismissed",
+            object_type="case",
+            object_id=case.pk,
+            before={"state": before, "needs_review": True},
+            after={"state": case.state, "reason": reason[:500]},
+        )
+        for event in events:
+            emit(event.name, {"case_id": case.pk, "state": event.to_state}, at=at, key=str(case.pk))
+        return case
+
+
 def do_create_task(
     case_id: int, kind: TaskKind, target: str, *, due_at: datetime, actor: str, at: datetime
 ) -> Task:

@@ -19,6 +19,7 @@ from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
 from jeevanrekha.cases import access
+from jeevanrekha.cases.actions import NotAwaitingReview, do_confirm_review, do_dismiss_review
 from jeevanrekha.intake.actions import Arrival, Outcome, do_intake
 from jeevanrekha.intake.checks import Checks
 from jeevanrekha.intake.models import RawAlert
@@ -198,3 +199,39 @@ def quarantine_by_hand(request: HttpRequest, raw_id: int) -> HttpResponse:
         "can_act": True,
     }
     return render(request, "web/quarantine_detail.html", context, status=400)
+
+
+@login_required
+@require_POST
+def review_confirm(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Confirm a case the watch raised: the desk may now act on it."""
+    _require_desk_work(request)
+    case = access.case_for(request.user, case_id)
+    if case is None:
+        raise Http404("no such case")
+    try:
+        do_confirm_review(case.pk, actor=_actor(request), at=timezone.now())
+        messages.success(request, f"{case.reference} confirmed: the desk may act on it.")
+    except NotAwaitingReview as exc:
+        messages.error(request, str(exc))
+    return redirect("case", case.pk)
+
+
+@login_required
+@require_POST
+def review_dismiss(request: HttpRequest, case_id: int) -> HttpResponse:
+    """Dismiss a case the watch raised (no risk), with the reason."""
+    _require_desk_work(request)
+    case = access.case_for(request.user, case_id)
+    if case is None:
+        raise Http404("no such case")
+    reason = request.POST.get("reason", "").strip()
+    if not reason:
+        messages.error(request, "Say why it is not a risk.")
+        return redirect("case", case.pk)
+    try:
+        do_dismiss_review(case.pk, reason, actor=_actor(request), at=timezone.now())
+        messages.success(request, f"{case.reference} dismissed.")
+    except NotAwaitingReview as exc:
+        messages.error(request, str(exc))
+    return redirect("desk")
