@@ -32,3 +32,17 @@ class OutboxMessage(models.Model):
 
     def __str__(self) -> str:
         return f"outbox #{self.pk} {self.topic}"
+
+
+class Installation(models.Model):
+    """One row: this database's random identity, made on first use.
+
+    The relay prefixes each event's broker de-duplication id with it, so that two
+    deployments (or a test database made afresh) sharing a stream never have their events
+    taken for each other's duplicates, while a restored copy keeps its identity.
+    """
+
+    namespace = models.CharField(max_length=32, unique=True)
+
+    def __str__(self) -> str:
+        return self.namespace
