@@ -79,6 +79,7 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "jeevanrekha.web.middleware.RequestIdMiddleware",
+    "jeevanrekha.web.ops.LatencyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -208,6 +209,35 @@ CASE_JOIN_WINDOW_HOURS = env_int("CASE_JOIN_WINDOW_HOURS", 72)
 # A platform alert email may carry screenshots; larger messages are kept cut short and
 # quarantined as too large, like an oversized API body.
 INTAKE_EMAIL_MAX_BYTES = env_int("INTAKE_EMAIL_MAX_BYTES", 10 * 1024 * 1024)
+# Platform alert email (docs/email-intake.md). Only these sender domains (and their
+# subdomains) are accepted; empty refuses every message (it is kept, quarantined).
+INTAKE_EMAIL_SENDER_DOMAINS = [
+    d.strip().lower()
+    for d in os.environ.get("INTAKE_EMAIL_SENDER_DOMAINS", "").split(",")
+    if d.strip()
+]
+# Sender domain → platform, as "domain=platform,..."; replaces the built-in map when set.
+INTAKE_EMAIL_PLATFORMS = os.environ.get("INTAKE_EMAIL_PLATFORMS", "")
+# `jeevanrekha smtpd`: where it listens, the SMTP SIZE it announces (larger than the alert
+# limit, so that an oversized message is still recorded, cut short), the recipients one
+# message may have, and the only recipient addresses it takes (empty: any).
+INTAKE_SMTP_BIND = os.environ.get("INTAKE_SMTP_BIND", "127.0.0.1:2525")
+INTAKE_SMTP_MAX_BYTES = env_int("INTAKE_SMTP_MAX_BYTES", 32 * 1024 * 1024)
+INTAKE_SMTP_MAX_RECIPIENTS = env_int("INTAKE_SMTP_MAX_RECIPIENTS", 100)
+INTAKE_SMTP_RECIPIENTS = [
+    a.strip().lower() for a in os.environ.get("INTAKE_SMTP_RECIPIENTS", "").split(",") if a.strip()
+]
+# `jeevanrekha imap-poll`: the mailbox the platform's alerts are delivered to (TLS only).
+IMAP_HOST = os.environ.get("IMAP_HOST", "")
+IMAP_PORT = env_int("IMAP_PORT", 993)
+IMAP_TLS = os.environ.get("IMAP_TLS", "implicit")  # implicit (993) or starttls (143)
+IMAP_CA_FILE = os.environ.get("IMAP_CA_FILE", "")  # else the system's trusted CAs
+IMAP_USER = os.environ.get("IMAP_USER", "")
+IMAP_PASSWORD = os.environ.get("IMAP_PASSWORD", "")
+IMAP_MAILBOX = os.environ.get("IMAP_MAILBOX", "INBOX")
+# Once stored, a message is moved to IMAP_DONE_MAILBOX if set, else marked \Seen.
+IMAP_DONE_MAILBOX = os.environ.get("IMAP_DONE_MAILBOX", "")
+IMAP_POLL_SECONDS = env_int("IMAP_POLL_SECONDS", 30)
 # Group commit (docs/adr/0003-group-commit.md): concurrent requests in one server process
 # share a transaction. Off in the in-process test client, whose test transaction another
 # thread cannot see.
@@ -219,12 +249,29 @@ INTAKE_COMMIT_TIMEOUT = env_int("INTAKE_COMMIT_TIMEOUT_SECONDS", 30)
 DATA_UPLOAD_MAX_MEMORY_SIZE = INTAKE_MAX_BODY_BYTES + 1
 
 NATS_URL = os.environ.get("NATS_URL", "")
+# /readyz fails when events wait longer than this for the broker, or a deadline is this late.
+READY_MAX_OUTBOX_LAG_SECONDS = env_int("READY_MAX_OUTBOX_LAG_SECONDS", 60)
+READY_MAX_TIMER_LAG_SECONDS = env_int("READY_MAX_TIMER_LAG_SECONDS", 120)
+# /metrics answers loopback only, or any caller presenting this bearer token.
+METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
 
+LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # "json" in production (one object per line)
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"request_id": {"()": "jeevanrekha.web.logs.RequestIdFilter"}},
+    "formatters": {
+        "json": {"()": "jeevanrekha.web.logs.JsonFormatter"},
+        "text": {"format": "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"},
+    },
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["request_id"],
+            "formatter": "json" if LOG_FORMAT == "json" else "text",
+        }
+    },
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
     "loggers": {"django.db.backends": {"level": "WARNING"}},
 }
