@@ -67,3 +67,29 @@ def desk_client(db: None) -> Client:
     desk = Client()
     assert desk.login(username="supervisor1", password=password)
     return desk
+
+
+@pytest.fixture
+def nats_url() -> str:
+    """The real NATS JetStream on loopback (NATS_URL or nats://127.0.0.1:4222).
+
+    Required in CI (CI=true): the test fails when NATS does not answer; elsewhere it skips.
+    """
+    import asyncio
+    import os
+
+    import nats
+
+    url = os.environ.get("NATS_URL") or "nats://127.0.0.1:4222"
+
+    async def probe() -> None:
+        connection = await nats.connect(url, connect_timeout=2, max_reconnect_attempts=0)
+        await connection.close()
+
+    try:
+        asyncio.run(probe())
+    except Exception:
+        if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
+            pytest.fail(f"NATS is required in CI and does not answer at {url}")
+        pytest.skip(f"no NATS at {url} (required in CI)")
+    return url

@@ -16,31 +16,14 @@ from jeevanrekha.bus.relay import STREAM, Broker, relay_once
 from tests.conftest import PostAlert, fixture_alert
 
 pytestmark = pytest.mark.django_db
-NATS_URL = os.environ.get("NATS_URL") or "nats://127.0.0.1:4222"
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
 
 
-def nats_or_skip() -> None:
-    import nats
-
-    async def probe() -> None:
-        connection = await nats.connect(NATS_URL, connect_timeout=2, max_reconnect_attempts=0)
-        await connection.close()
-
-    try:
-        asyncio.run(probe())
-    except Exception:
-        if IN_CI:
-            pytest.fail(f"NATS is required in CI and does not answer at {NATS_URL}")
-        pytest.skip(f"no NATS at {NATS_URL} (required in CI)")
-
-
-def published_ids(since_seq: int) -> list[int]:
+def published_ids(nats_url: str, since_seq: int) -> list[int]:
     """Event ids in the stream after sequence `since_seq` (other runs share the stream)."""
     import nats
 
     async def read() -> list[int]:
-        connection = await nats.connect(NATS_URL)
+        connection = await nats.connect(nats_url)
         js = connection.jetstream()
         info = await js.stream_info(STREAM)
         ids = []
@@ -56,11 +39,11 @@ def published_ids(since_seq: int) -> list[int]:
     return asyncio.run(read())
 
 
-def last_seq() -> int:
+def last_seq(nats_url: str) -> int:
     import nats
 
     async def read() -> int:
-        connection = await nats.connect(NATS_URL)
+        connection = await nats.connect(nats_url)
         js = connection.jetstream()
         try:
             info = await js.stream_info(STREAM)
@@ -73,9 +56,10 @@ def last_seq() -> int:
     return asyncio.run(read())
 
 
-def test_events_are_published_once_and_marked(post_alert: PostAlert, settings: Any) -> None:
-    nats_or_skip()
-    settings.NATS_URL = NATS_URL
+def test_events_are_published_once_and_marked(
+    post_alert: PostAlert, settings: Any, nats_url: str
+) -> None:
+    settings.NATS_URL = nats_url
     for n in range(3):
         alert = fixture_alert("alert_minimal")
         alert["account"]["handle"] = f"relay_{n}_{os.getpid()}"
@@ -84,21 +68,21 @@ def test_events_are_published_once_and_marked(post_alert: PostAlert, settings: A
         OutboxMessage.objects.filter(published_at__isnull=True).values_list("id", flat=True)
     )
     assert len(waiting) == 3
-    before = last_seq()
+    before = last_seq(nats_url)
     out = io.StringIO()
     call_command("relay", "--once", stdout=out)
     assert "published 3 events" in out.getvalue()
     assert not OutboxMessage.objects.filter(published_at__isnull=True).exists()
-    mine = [i for i in published_ids(before) if i in waiting]
+    mine = [i for i in published_ids(nats_url, before) if i in waiting]
     assert sorted(mine) == sorted(waiting)
 
     # A relay that died after publishing but before marking publishes again: JetStream
     # drops the copy (Nats-Msg-Id = the outbox id).
     OutboxMessage.objects.filter(pk__in=waiting).update(published_at=None)
-    broker = Broker(NATS_URL)
+    broker = Broker(nats_url)
     broker.open()
     try:
         assert relay_once(broker) == 3
     finally:
         broker.close()
-    assert [i for i in published_ids(before) if i in waiting].count(waiting[0]) == 1
+    assert [i for i in published_ids(nats_url, before) if i in waiting].count(waiting[0]) == 1
