@@ -46,3 +46,16 @@ class Installation(models.Model):
 
     def __str__(self) -> str:
         return self.namespace
+
+
+class StageCursor(models.Model):
+    """How far a pipeline stage running in-process (no NATS_URL) has read the outbox."""
+
+    stage = models.CharField(max_length=40, unique=True)
+    last_id = models.BigIntegerField(default=0, help_text="the last outbox id handled")
+    failures = models.PositiveIntegerField(default=0, help_text="tries of the next event")
+    last_error = models.TextField(blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return f"{self.stage} at {self.last_id}"

@@ -16,23 +16,18 @@ import asyncio
 import json
 import logging
 import secrets
-import threading
-from collections.abc import Coroutine
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, TypeVar
+from typing import Any
 
-import nats
 from django.db import connection, transaction
 from django.utils import timezone
-from nats.js.api import StreamConfig
-from nats.js.errors import NotFoundError
 
+from jeevanrekha.bus.jetstream import Client
 from jeevanrekha.bus.models import Installation, OutboxMessage
 from jeevanrekha.db.rows import any_of, execute
 
 log = logging.getLogger(__name__)
-T = TypeVar("T")
 STREAM = "JR_EVENTS"
 SUBJECT_PREFIX = "jr.events."
 
@@ -59,13 +54,15 @@ class Event:
     payload: Any
     created_at: datetime
     request_id: str
+    ns: str = ""  # the database it comes from (bus.models.Installation)
 
     def message_id(self, space: str) -> str:
         return f"{space}:{self.id}"
 
-    def body(self) -> bytes:
+    def body(self, space: str) -> bytes:
         return json.dumps(
             {
+                "ns": space,
                 "id": self.id,
                 "topic": self.topic,
                 "key": self.key,
@@ -78,30 +75,11 @@ class Event:
         ).encode()
 
 
-class Broker:
-    """A JetStream publisher usable from sync code (its event loop runs in a thread)."""
+class Broker(Client):
+    """A JetStream publisher usable from sync code."""
 
-    def __init__(self, url: str) -> None:
-        self.url = url
-        self._loop = asyncio.new_event_loop()
-        self._thread = threading.Thread(target=self._loop.run_forever, daemon=True)
-        self._thread.start()
-        self._connection: Any = None
-        self._js: Any = None
-
-    def _run(self, coroutine: Coroutine[Any, Any, T], timeout: float = 30.0) -> T:
-        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
-
-    def open(self) -> None:
-        self._run(self._open())
-
-    async def _open(self) -> None:
-        self._connection = await nats.connect(self.url, connect_timeout=5)
-        self._js = self._connection.jetstream()
-        try:
-            await self._js.stream_info(STREAM)
-        except NotFoundError:
-            await self._js.add_stream(StreamConfig(name=STREAM, subjects=[SUBJECT_PREFIX + ">"]))
+    async def setup(self) -> None:
+        await self.ensure_stream(STREAM, [SUBJECT_PREFIX + ">"])
 
     def publish(self, events: list[Event]) -> None:
         """Publish and wait for every acknowledgement; raises if any is missing."""
@@ -109,21 +87,15 @@ class Broker:
 
     async def _publish(self, events: list[Event], space: str) -> None:
         acks = [
-            self._js.publish(
+            self.js.publish(
                 subject_for(e.topic),
-                e.body(),
+                e.body(space),
                 headers={"Nats-Msg-Id": e.message_id(space)},
                 timeout=10,
             )
             for e in events
         ]
         await asyncio.gather(*acks)
-
-    def close(self) -> None:
-        if self._connection is not None:
-            self._run(self._connection.drain())
-        self._loop.call_soon_threadsafe(self._loop.stop)
-        self._thread.join(timeout=5)
 
 
 def _claim(limit: int) -> list[Event]:

@@ -69,6 +69,7 @@ _CASE_COLUMNS = (
     "state_name",
     "district",
     "police_station",
+    "location",
     "opened_at",
     "state_changed_at",
 )
@@ -78,7 +79,7 @@ def open_cases_in_transaction(wanted: list[NewCase], *, at: datetime) -> list[in
     """Open one new case for each; their ids. Part of a larger action (the intake's), which
     writes the audit rows and events."""
     state = open_case(at).to_state.value
-    rows = []
+    rows: list[tuple[object, ...]] = []
     for new in wanted:
         age = at - new.post_created_at if new.post_created_at else timedelta(0)
         urgency = PriorityInput(
@@ -88,7 +89,7 @@ def open_cases_in_transaction(wanted: list[NewCase], *, at: datetime) -> list[in
             location_confidence=None,
         )
         flags = (new.repeat, new.needs_review, at, priority(urgency), new.risk_level, new.imminent)
-        rows.append((state, *flags, new.subject_id, new.post_created_at, "", "", "", at, at))
+        rows.append((state, *flags, new.subject_id, new.post_created_at, "", "", "", {}, at, at))
     return insert_rows(Case, _CASE_COLUMNS, rows)
 
 

@@ -80,6 +80,11 @@ class Case(models.Model):
     state_name = models.CharField(max_length=80, blank=True, help_text="Indian state, if known")
     district = models.CharField(max_length=80, blank=True)
     police_station = models.CharField(max_length=120, blank=True)
+    location = models.JSONField(
+        default=dict,
+        blank=True,
+        help_text="the locate engine's resolution: point, radius, needs_trace, reasons, ...",
+    )
     opened_at = models.DateTimeField()
     state_changed_at = models.DateTimeField()
     last_alert_at = models.DateTimeField(

@@ -6,9 +6,11 @@ production server (gunicorn) and keeps posting signed alerts to it through the r
 
 from __future__ import annotations
 
+import logging
 import random
 import secrets
 import subprocess
+import threading
 import time
 import urllib.error
 import urllib.request
@@ -49,6 +51,23 @@ def wait_until_up(url: str, seconds: float) -> None:
     raise CommandError(f"the server did not come up at {url}")
 
 
+def run_stages() -> None:
+    """The pipeline stages in-process (no NATS in the demo): locate every new case."""
+    from jeevanrekha.bus.consumers import run_in_process
+    from jeevanrekha.stages import stages
+
+    every = list(stages().values())
+    while True:
+        handled = 0
+        for stage in every:
+            try:
+                handled += run_in_process(stage)
+            except Exception:  # keep the demo going; the stage logs what failed
+                logging.getLogger(__name__).exception("demo: stage %s failed", stage.name)
+        if not handled:
+            time.sleep(1.0)
+
+
 class Command(BaseCommand):
     help = "Run the desk with a demo account and a live simulated stream of alerts."
 
@@ -65,6 +84,7 @@ class Command(BaseCommand):
         do_save_source(DEMO_SOURCE, secret, "", actor="cli:demo")
         base = f"http://{options['bind']}"
         server = subprocess.Popen(server_argv("granian", options["bind"], 1, 8))
+        threading.Thread(target=run_stages, name="stages", daemon=True).start()
         try:
             wait_until_up(f"{base}/healthz", 30)
             self.stdout.write(

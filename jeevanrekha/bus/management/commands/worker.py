@@ -1,0 +1,81 @@
+"""`jeevanrekha worker --stage NAME`: run a pipeline stage (see jeevanrekha/bus/consumers.py).
+
+    jeevanrekha worker --stage locate           # for ever
+    jeevanrekha worker --stage locate --once    # what waits now, then exit (in-process)
+
+With NATS_URL it is a durable JetStream consumer (run several); without, it reads the
+outbox table (run one per stage).
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError, CommandParser
+
+from jeevanrekha.bus.consumers import Stage, event_from_message, run_in_process
+from jeevanrekha.bus.jetstream import PullConsumer
+from jeevanrekha.bus.relay import STREAM, SUBJECT_PREFIX, namespace
+from jeevanrekha.stages import stages
+
+log = logging.getLogger(__name__)
+
+
+def consume_jetstream(stage: Stage, url: str, *, batch: int, max_events: int) -> int:
+    """Handle the stage's events from JetStream until `max_events` (0: for ever)."""
+    space = namespace()  # this deployment's events only (a stream may be shared)
+    consumer = PullConsumer(
+        url, stream=STREAM, subject=SUBJECT_PREFIX + ">", durable=f"jr-stage-{stage.name}-{space}"
+    )
+    consumer.open()
+    seen = 0
+    try:
+        while not max_events or seen < max_events:
+            messages = consumer.fetch(batch)
+            done = []
+            for message in messages:
+                event = event_from_message(message.data)
+                if event.ns == space and event.topic in stage.topics:
+                    stage.handle(event)  # raises: not acked, JetStream redelivers later
+                done.append(message)
+            consumer.ack(done)
+            seen += len(done)
+    finally:
+        consumer.close()
+    return seen
+
+
+class Command(BaseCommand):
+    help = "Run a pipeline stage (locate, ...) on the events the desk's actions publish."
+
+    def add_arguments(self, parser: CommandParser) -> None:
+        parser.add_argument("--stage", required=True)
+        parser.add_argument("--once", action="store_true", help="in-process: what waits, then exit")
+        parser.add_argument("--batch", type=int, default=100)
+        parser.add_argument("--max-events", type=int, default=0, help="NATS: stop after N")
+        parser.add_argument("--idle", type=float, default=0.5, help="seconds between polls")
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        known = stages()
+        if options["stage"] not in known:
+            raise CommandError(f"unknown stage {options['stage']!r}; known: {', '.join(known)}")
+        stage = known[options["stage"]]
+        if settings.NATS_URL:
+            seen = consume_jetstream(
+                stage, settings.NATS_URL, batch=options["batch"], max_events=options["max_events"]
+            )
+            self.stdout.write(f"{stage.name}: {seen} events")
+            return
+        total = 0
+        while True:
+            handled = run_in_process(stage, limit=options["batch"])
+            total += handled
+            if handled:
+                continue
+            if options["once"]:
+                break
+            time.sleep(options["idle"])
+        self.stdout.write(f"{stage.name}: handled {total} events")

@@ -1,0 +1,111 @@
+"""Where the person is: the locate engine's resolution written onto the case (an action).
+
+`do_set_case_location` is the one way a case's state, district, police station and
+location confidence change. When the jurisdiction changes (a tower fix moves a case from
+district A to B), the `case_jurisdiction_changed` event tells dispatch to re-target.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import transaction
+
+from jeevanrekha.audit import chain as audit
+from jeevanrekha.bus.outbox import emit
+from jeevanrekha.cases.actions import case_priority
+from jeevanrekha.cases.models import Case
+
+
+@dataclass(frozen=True)
+class CaseLocation:
+    """A resolution, as the case keeps it (see jeevanrekha.geo.fusion.Resolution)."""
+
+    state: str | None = None
+    district: str | None = None
+    sub_district: str | None = None
+    station: str | None = None
+    lat: float | None = None
+    lon: float | None = None
+    radius_m: float | None = None
+    confidence: float = 0.0
+    other_state: bool = False
+    needs_trace: bool = True
+    reasons: list[str] = field(default_factory=list)
+    candidates: list[str] = field(default_factory=list)
+
+    @classmethod
+    def of(cls, resolution: Any) -> CaseLocation:
+        """From a geo Resolution (or anything with the same attributes)."""
+        names = cls.__dataclass_fields__
+        return cls(
+            **{name: getattr(resolution, name) for name in names if hasattr(resolution, name)}
+        )
+
+    def jurisdiction(self) -> tuple[str, str, str]:
+        return (self.state or "", self.district or "", self.station or "")
+
+
+def do_set_case_location(
+    case_id: int, location: CaseLocation, *, actor: str, at: datetime, source: str = ""
+) -> bool:
+    """Write where the person is onto the case; True when the jurisdiction changed.
+
+    Nothing is written (and nothing audited) when the resolution is the one already there.
+    """
+    with transaction.atomic():
+        case = Case.objects.select_for_update().get(pk=case_id)
+        stored = asdict(location)
+        if case.location == stored:
+            return False
+        before = {
+            "state": case.state_name,
+            "district": case.district,
+            "station": case.police_station,
+            "confidence": case.location_confidence,
+        }
+        old = (case.state_name, case.district, case.police_station)
+        case.state_name, case.district, case.police_station = location.jurisdiction()
+        case.location_confidence = location.confidence
+        case.location = stored
+        case.priority = case_priority(case, at)
+        case.save(
+            update_fields=[
+                "state_name",
+                "district",
+                "police_station",
+                "location_confidence",
+                "location",
+                "priority",
+            ]
+        )
+        moved = any(old) and old != location.jurisdiction()
+        after = {
+            "state": case.state_name,
+            "district": case.district,
+            "station": case.police_station,
+            "confidence": location.confidence,
+            "needs_trace": location.needs_trace,
+            "other_state": location.other_state,
+            "source": source,
+        }
+        audit.append(
+            at=at,
+            actor=actor,
+            action="case_jurisdiction_changed" if moved else "case_located",
+            object_type="case",
+            object_id=case.pk,
+            before=before,
+            after=after,
+        )
+        emit("case_located", {"case_id": case.pk, **after}, at=at, key=str(case.pk))
+        if moved:
+            emit(
+                "case_jurisdiction_changed",
+                {"case_id": case.pk, "from": before, "to": after},
+                at=at,
+                key=str(case.pk),
+            )
+        return moved
