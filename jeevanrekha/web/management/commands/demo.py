@@ -6,6 +6,7 @@ production server (gunicorn) and keeps posting signed alerts to it through the r
 
 from __future__ import annotations
 
+import io
 import logging
 import random
 import secrets
@@ -14,8 +15,10 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -78,6 +81,7 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         call_command("migrate", verbosity=0)
+        self.import_demo_stations()
         password = secrets.token_urlsafe(12)
         do_create_desk_user("demo", Role.SUPERVISOR, "", password, actor="cli:demo")
         secret = secrets.token_urlsafe(32)
@@ -99,6 +103,16 @@ class Command(BaseCommand):
         finally:
             server.terminate()
             server.wait(timeout=30)
+
+    def import_demo_stations(self) -> None:
+        """One illustrative station per district (demo data, labelled so), once."""
+        from jeevanrekha.geo.models import Station
+
+        if Station.objects.exists():
+            return
+        stations = Path(settings.DATA_DIR) / "demo-stations.csv"
+        call_command("geo", "demo-stations", str(stations), stdout=io.StringIO())
+        call_command("geo", "import-stations", str(stations), stdout=io.StringIO())
 
     def feed(self, url: str, secret: str, every: float, count: int) -> None:
         """Post alerts at random intervals, printing one line each."""
