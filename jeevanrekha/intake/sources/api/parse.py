@@ -36,6 +36,11 @@ class Media(Strict):
     url: Url | None = None
     kind: Annotated[str, Field(max_length=20)] = "image"
     sha256: Annotated[str, Field(pattern=r"^[0-9a-f]{64}$")] | None = None
+    # An e-mail attachment (the bytes stay in the stored raw message): its file name,
+    # MIME type and size.
+    name: Annotated[str, Field(max_length=200)] | None = None
+    content_type: Annotated[str, Field(max_length=100)] | None = None
+    size: Annotated[int, Field(ge=0)] | None = None
 
 
 class Post(Strict):
