@@ -69,3 +69,42 @@ def test_locate_through_jetstream(post_alert: PostAlert, settings: Any, nats_url
     assert "published 1 events" in out.getvalue()
     run_worker("--max-events", "1")
     assert Case.objects.get(pk=case_id).district == "Varanasi"
+
+
+def test_duplicate_deliveries_on_the_broker_are_harmless(
+    post_alert: PostAlert, settings: Any, nats_url: str
+) -> None:
+    import asyncio
+    import json
+
+    import nats
+
+    from jeevanrekha.bus.relay import namespace, subject_for
+
+    settings.NATS_URL = nats_url
+    case_id = post_alert(about_ravi(profile_location="Gorakhpur, UP")).json()["case_id"]
+    call_command("relay", "--once", stdout=io.StringIO())
+    row = OutboxMessage.objects.get(topic="case_opened")
+    space = namespace()
+    body = {
+        "ns": space,
+        "id": row.pk,
+        "topic": row.topic,
+        "key": row.key,
+        "payload": row.payload,
+        "created_at": row.created_at.isoformat(),
+        "request_id": row.request_id,
+    }
+
+    async def inject() -> None:  # the same event again, past the broker's de-duplication
+        connection = await nats.connect(nats_url)
+        js = connection.jetstream()
+        for copy in range(2):
+            headers = {"Nats-Msg-Id": f"injected-{row.pk}-{copy}-{space}"}
+            await js.publish(subject_for(row.topic), json.dumps(body).encode(), headers=headers)
+        await connection.drain()
+
+    asyncio.run(inject())
+    run_worker("--max-events", "3")
+    assert Case.objects.get(pk=case_id).district == "Gorakhpur"
+    assert AuditEvent.objects.filter(action="case_located", object_id=str(case_id)).count() == 1
