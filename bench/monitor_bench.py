@@ -38,8 +38,15 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "monitor.json"
 TARGET_POSTS_PER_S = 1500.0
 OWN_DATA = ROOT / "jeevanrekha" / "risk" / "data"
-# The mix of a realistic stream: most posts are everyday chatter that stage one clears.
-MIX = {"hinglish_background": 0.70, "english": 0.22, "own": 0.08}
+# The mix of a realistic public stream: nearly all everyday chatter (Hinglish background,
+# English tweets without suicidal intent), a few hard negatives and distress, ~1% at risk.
+MIX = {
+    "hinglish_background": 0.70,
+    "english_everyday": 0.24,
+    "own_harmless": 0.04,
+    "english_at_risk": 0.01,
+    "own_at_risk": 0.01,
+}
 
 
 def shared_risk_dir() -> Path:
@@ -51,14 +58,22 @@ def load_texts() -> dict[str, list[str]]:
     with open(base / "hinglish_sentimix" / "data.csv", encoding="utf-8") as f:
         background = [row["text"] for row in csv.DictReader(f) if row.get("text")]
     with open(base / "twitter_intention" / "data.csv", encoding="utf-8") as f:
-        english = [row["tweet"] for row in csv.DictReader(f) if row.get("tweet")]
-    own = []
+        english = [
+            (row["tweet"], row["intention"]) for row in csv.DictReader(f) if row.get("tweet")
+        ]
+    own: dict[bool, list[str]] = {True: [], False: []}
     for path in sorted(OWN_DATA.glob("*.tsv")):
         for line in path.read_text(encoding="utf-8").splitlines():
             parts = line.split("\t")
             if len(parts) >= 3 and parts[0].strip().isdigit():
-                own.append(parts[-1])
-    return {"hinglish_background": background, "english": english, "own": own}
+                own[int(parts[0]) >= 2].append(parts[-1])
+    return {
+        "hinglish_background": background,
+        "english_everyday": [t for t, intent in english if intent == "0"],
+        "english_at_risk": [t for t, intent in english if intent == "1"],
+        "own_harmless": own[False],
+        "own_at_risk": own[True],
+    }
 
 
 def build_stream(path: Path, count: int, seed: int) -> dict[str, int]:
@@ -177,7 +192,7 @@ def main(argv: list[str] | None = None) -> int:
             "result": verdict,
         },
     )
-    print(f"results written to {args.output.relative_to(ROOT)}")
+    print(f"results written to {args.output}")
     return 0 if verdict == "PASS" else 1
 
 
