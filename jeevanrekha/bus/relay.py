@@ -7,7 +7,8 @@ again and JetStream drops the copy (its duplicate window); consumers are idempot
 Several relays may run: each claims a batch of rows (PostgreSQL: `FOR UPDATE SKIP LOCKED`;
 SQLite has one writer at a time) inside the transaction that marks them.
 
-The subject of an event is `jr.events.<topic>` in the stream `JR_EVENTS` (made if missing).
+The subject of an event is `jr.events.<namespace>.<topic>` in the stream `JR_EVENTS` (made
+if missing); the namespace is the database's identity (bus.models.Installation).
 """
 
 from __future__ import annotations
@@ -40,8 +41,11 @@ def namespace() -> str:
     return installation.namespace
 
 
-def subject_for(topic: str) -> str:
-    return SUBJECT_PREFIX + "".join(c if c.isalnum() or c in "_-" else "_" for c in topic)
+def subject_for(topic: str, space: str) -> str:
+    """`jr.events.<namespace>.<topic>`: a consumer takes its own deployment's events."""
+    return f"{SUBJECT_PREFIX}{space}." + "".join(
+        c if c.isalnum() or c in "_-" else "_" for c in topic
+    )
 
 
 @dataclass(frozen=True)
@@ -88,7 +92,7 @@ class Broker(Client):
     async def _publish(self, events: list[Event], space: str) -> None:
         acks = [
             self.js.publish(
-                subject_for(e.topic),
+                subject_for(e.topic, space),
                 e.body(space),
                 headers={"Nats-Msg-Id": e.message_id(space)},
                 timeout=10,

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.db import transaction
@@ -185,13 +186,29 @@ def do_dismiss_review(case_id: int, reason: str, *, actor: str, at: datetime) ->
 
 
 def do_create_task(
-    case_id: int, kind: TaskKind, target: str, *, due_at: datetime, actor: str, at: datetime
+    case_id: int,
+    kind: TaskKind,
+    target: str,
+    *,
+    due_at: datetime,
+    actor: str,
+    at: datetime,
+    detail: dict[str, Any] | None = None,
 ) -> Task:
-    """Ask someone outside the desk to act, with an acknowledgement deadline."""
+    """Ask someone outside the desk to act, with an acknowledgement deadline.
+
+    Dispatch (jeevanrekha.dispatch.actions.do_open_task) calls this inside its own
+    transaction and adds the notifications of the ladder's first step.
+    """
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
         task = Task.objects.create(
-            case=case, kind=kind, target=target, created_at=at, due_at=due_at
+            case=case,
+            kind=kind,
+            target=target,
+            created_at=at,
+            due_at=due_at,
+            detail=detail or {},
         )
         after = {"case_id": case.pk, "kind": kind, "target": target, "due_at": due_at}
         audit.append(
@@ -206,14 +223,20 @@ def do_create_task(
         return task
 
 
-def do_acknowledge_task(task_id: int, *, by: str, actor: str, at: datetime) -> Task:
-    """Record that a person took the request; the escalation timer stops."""
+def do_acknowledge_task(
+    task_id: int, *, by: str, actor: str, at: datetime, remind_at: datetime | None = None
+) -> Task:
+    """Record that a person took the request; the escalation timer stops.
+
+    `remind_at`: when to remind that the task still has no result (the ladder's
+    remind-after-ack; None: no reminder).
+    """
     with transaction.atomic():
         task = Task.objects.select_for_update().get(pk=task_id)
         if task.state != TaskState.OPEN:
             raise ValueError(f"task {task.pk} is {task.state}, not open")
         task.state, task.acknowledged_at, task.acknowledged_by = TaskState.ACKNOWLEDGED, at, by
-        task.due_at = None
+        task.due_at = remind_at
         task.save(update_fields=["state", "acknowledged_at", "acknowledged_by", "due_at"])
         audit.append(
             at=at,

@@ -144,12 +144,22 @@ class Task(models.Model):
     acknowledged_by = models.CharField(max_length=150, blank=True)
     result = models.TextField(blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
+    # Dispatch (issue #6): what the field reported last, kind-specific data, the timer's claim.
+    progress = models.CharField(
+        max_length=20, blank=True, help_text="en_route, on_scene, person_safe, not_found"
+    )
+    detail = models.JSONField(
+        default=dict, blank=True, help_text="kind-specific: vehicle, trace request, package ids"
+    )
+    claimed_by = models.CharField(max_length=64, blank=True, help_text="timer worker holding it")
+    claimed_until = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         indexes = [
             models.Index(
                 fields=["due_at"], name="task_due", condition=models.Q(due_at__isnull=False)
-            )
+            ),
+            models.Index(fields=["case", "state"], name="task_case_state"),
         ]
 
     def __str__(self) -> str:

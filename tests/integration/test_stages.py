@@ -101,7 +101,9 @@ def test_duplicate_deliveries_on_the_broker_are_harmless(
         js = connection.jetstream()
         for copy in range(2):
             headers = {"Nats-Msg-Id": f"injected-{row.pk}-{copy}-{space}"}
-            await js.publish(subject_for(row.topic), json.dumps(body).encode(), headers=headers)
+            await js.publish(
+                subject_for(row.topic, space), json.dumps(body).encode(), headers=headers
+            )
         await connection.drain()
 
     asyncio.run(inject())

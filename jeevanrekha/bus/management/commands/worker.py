@@ -28,7 +28,10 @@ def consume_jetstream(stage: Stage, url: str, *, batch: int, max_events: int) ->
     """Handle the stage's events from JetStream until `max_events` (0: for ever)."""
     space = namespace()  # this deployment's events only (a stream may be shared)
     consumer = PullConsumer(
-        url, stream=STREAM, subject=SUBJECT_PREFIX + ">", durable=f"jr-stage-{stage.name}-{space}"
+        url,
+        stream=STREAM,
+        subject=f"{SUBJECT_PREFIX}{space}.>",
+        durable=f"jr-stage-{stage.name}-{space}",
     )
     consumer.open()
     seen = 0

@@ -55,11 +55,15 @@ def wait_until_up(url: str, seconds: float) -> None:
 
 
 def run_stages() -> None:
-    """The pipeline stages in-process (no NATS in the demo): locate every new case."""
+    """The pipeline stages and the timers in-process (no NATS in the demo)."""
+    from django.utils import timezone
+
     from jeevanrekha.bus.consumers import run_in_process
+    from jeevanrekha.dispatch.timers import sweep, worker_name
     from jeevanrekha.stages import stages
 
     every = list(stages().values())
+    worker = worker_name()
     while True:
         handled = 0
         for stage in every:
@@ -67,6 +71,10 @@ def run_stages() -> None:
                 handled += run_in_process(stage)
             except Exception:  # keep the demo going; the stage logs what failed
                 logging.getLogger(__name__).exception("demo: stage %s failed", stage.name)
+        try:
+            sweep(worker, timezone.now())  # escalation deadlines (jeevanrekha timers)
+        except Exception:
+            logging.getLogger(__name__).exception("demo: timer sweep failed")
         if not handled:
             time.sleep(1.0)
 

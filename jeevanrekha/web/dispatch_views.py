@@ -1,0 +1,237 @@
+"""Desk buttons for dispatch (case page) and the one-tap link page (no login).
+
+Every button is a POST to a `do_*` action; a refusal (not ready, task closed) comes back as
+a message on the case page. The one-tap page shows its choices on GET (link previews in
+phones and mail scanners fetch links, and must not use them up) and acts only on POST.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core import signing
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+
+from jeevanrekha.cases import access
+from jeevanrekha.cases.models import Case, Task
+from jeevanrekha.dispatch import dispatching
+from jeevanrekha.dispatch.actions import (
+    REPORTS,
+    LinkRefused,
+    TaskClosed,
+    do_report_task,
+    do_use_link,
+)
+from jeevanrekha.dispatch.forwarding.handover import do_forward_case
+from jeevanrekha.dispatch.models import AckLink
+from jeevanrekha.dispatch.notify import link_id_of
+
+REPORT_WORDS = {
+    "acknowledge": "Acknowledge",
+    "en_route": "En route",
+    "on_scene": "On scene",
+    "person_safe": "Person safe",
+    "not_found": "Not found",
+}
+
+
+def _actor(request: HttpRequest) -> str:
+    return f"user:{request.user.get_username()}"
+
+
+def _case(request: HttpRequest, case_id: int) -> Case:
+    if not access.can_work_alerts(request.user):
+        raise PermissionDenied("your role does not dispatch")
+    case = access.case_for(request.user, case_id)
+    if case is None:
+        raise Http404("no such case")
+    return case
+
+
+def _run(request: HttpRequest, case: Case, done: str, action: object) -> HttpResponse:
+    try:
+        result = action() if callable(action) else None
+    except (dispatching.NotReady, TaskClosed, ValueError) as exc:
+        messages.error(request, str(exc))
+    else:
+        messages.success(request, done.format(result=result))
+    return redirect("case", case.pk)
+
+
+@login_required
+@require_POST
+def confirm_dispatch(request: HttpRequest, case_id: int) -> HttpResponse:
+    """One confirmation: alert the station and send the nearest vehicle."""
+    case = _case(request, case_id)
+    return _run(
+        request,
+        case,
+        "Station alerted and vehicle sent.",
+        lambda: dispatching.do_confirm_dispatch(case.pk, actor=_actor(request), at=timezone.now()),
+    )
+
+
+@login_required
+@require_POST
+def alert_station(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case(request, case_id)
+    return _run(
+        request,
+        case,
+        "Police station alerted.",
+        lambda: dispatching.do_alert_station(case.pk, actor=_actor(request), at=timezone.now()),
+    )
+
+
+@login_required
+@require_POST
+def send_vehicle(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case(request, case_id)
+    return _run(
+        request,
+        case,
+        "112 vehicle sent: {result.target}.",
+        lambda: dispatching.do_dispatch_vehicle(case.pk, actor=_actor(request), at=timezone.now()),
+    )
+
+
+@login_required
+@require_POST
+def request_trace(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case(request, case_id)
+    phone = request.POST.get("phone", "").strip()
+    return _run(
+        request,
+        case,
+        "Trace requested.",
+        lambda: dispatching.do_request_trace(
+            case.pk, phone, actor=_actor(request), at=timezone.now()
+        ),
+    )
+
+
+@login_required
+@require_POST
+def forward(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case(request, case_id)
+    return _run(
+        request,
+        case,
+        "Handed over to {result.target}.",
+        lambda: do_forward_case(case.pk, actor=_actor(request), at=timezone.now()),
+    )
+
+
+@login_required
+@require_POST
+def refer_counsellor(request: HttpRequest, case_id: int) -> HttpResponse:
+    case = _case(request, case_id)
+    target = request.POST.get("target", "").strip() or "Tele-MANAS 14416"
+    return _run(
+        request,
+        case,
+        "Counselling referral sent.",
+        lambda: dispatching.do_refer_counsellor(
+            case.pk, target, actor=_actor(request), at=timezone.now()
+        ),
+    )
+
+
+def _task(request: HttpRequest, task_id: int) -> tuple[Task, Case]:
+    task = Task.objects.filter(pk=task_id).first()
+    if task is None:
+        raise Http404("no such task")
+    return task, _case(request, task.case_id)
+
+
+@login_required
+@require_POST
+def report_task(request: HttpRequest, task_id: int) -> HttpResponse:
+    """The desk records what someone said on the phone (acknowledged, on scene, ...)."""
+    task, case = _task(request, task_id)
+    report = request.POST.get("report", "")
+    by = request.POST.get("by", "").strip() or "by phone"
+    return _run(
+        request,
+        case,
+        f"Task #{task.pk}: {REPORT_WORDS.get(report, report)} recorded.",
+        lambda: do_report_task(
+            task.pk, report, by=by, actor=_actor(request), at=timezone.now(), via="desk"
+        ),
+    )
+
+
+@login_required
+@require_POST
+def trace_fix(request: HttpRequest, task_id: int) -> HttpResponse:
+    """The desk types in the fix STF read out on the phone."""
+    from jeevanrekha.dispatch.tracing import record_fix
+
+    task, case = _task(request, task_id)
+    try:
+        fix = {
+            "lat": float(request.POST["lat"]),
+            "lon": float(request.POST["lon"]),
+            "radius_m": float(request.POST.get("radius_m") or 500),
+            "observed_at": _when(request.POST.get("observed_at", "")),
+        }
+    except (KeyError, ValueError):
+        messages.error(request, "A fix needs numbers for lat, lon and radius.")
+        return redirect("case", case.pk)
+    return _run(
+        request,
+        case,
+        "Trace fix recorded.",
+        lambda: record_fix(task.pk, fix, actor=_actor(request), at=timezone.now()),
+    )
+
+
+def _when(text: str) -> datetime:
+    if not text:
+        return timezone.now()
+    value = datetime.fromisoformat(text)
+    return value if value.tzinfo else timezone.make_aware(value)
+
+
+@csrf_exempt  # no session, no cookie: the signed single-use token is the credential
+def one_tap(request: HttpRequest, token: str) -> HttpResponse:
+    """A notification's link: choose once, no login; every use is audited."""
+    try:
+        link_id = link_id_of(token)
+    except signing.BadSignature as exc:
+        raise Http404("unknown link") from exc
+    link = AckLink.objects.select_related("task").filter(link_id=link_id).first()
+    if link is None:
+        raise Http404("unknown link")
+    status, done = 200, ""
+    if request.method == "POST":
+        report = request.POST.get("report", "")
+        if report not in REPORTS:
+            status, done = 400, "Choose one of the buttons."
+        else:
+            try:
+                do_use_link(link_id, report, remote=_remote(request), at=timezone.now())
+                done = f"Recorded: {REPORT_WORDS[report]}. Thank you."
+            except (LinkRefused, TaskClosed) as exc:
+                status, done = 410, str(exc)
+            link.refresh_from_db()
+    context = {
+        "link": link,
+        "task": link.task,
+        "reference": f"JR-{link.task.case_id:06d}",
+        "usable": link.used_at is None and link.expires_at > timezone.now(),
+        "choices": REPORT_WORDS,
+        "done": done,
+    }
+    return render(request, "dispatch/one_tap.html", context, status=status)
+
+
+def _remote(request: HttpRequest) -> str:
+    return str(request.META.get("REMOTE_ADDR", ""))[:45]
