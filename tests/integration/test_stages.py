@@ -110,3 +110,24 @@ def test_duplicate_deliveries_on_the_broker_are_harmless(
     run_worker("--max-events", "3")
     assert Case.objects.get(pk=case_id).district == "Gorakhpur"
     assert AuditEvent.objects.filter(action="case_located", object_id=str(case_id)).count() == 1
+
+
+def test_the_risk_stage_makes_an_imminent_case_urgent(post_alert: PostAlert, settings: Any) -> None:
+    settings.NATS_URL = ""
+    calm = fixture_alert("alert_minimal")
+    calm["account"]["handle"] = "calm_person"
+    calm["post"]["text"] = "aaj ka match bahut accha tha, chai pe milte hain"
+    urgent = about_ravi()
+    urgent["post"]["text"] = "aaj raat ke baad kisi ko pareshan nahi karunga. alvida sabko 🙏"
+    calm_id = post_alert(calm).json()["case_id"]
+    urgent_id = post_alert(urgent).json()["case_id"]
+    before = Case.objects.get(pk=urgent_id).priority
+    out = io.StringIO()
+    call_command("worker", "--stage", "risk", "--once", stdout=out)
+    assert "risk: handled 2 events" in out.getvalue()
+    case = Case.objects.get(pk=urgent_id)
+    assert case.risk_level is not None and case.risk_level >= 3 and case.imminent
+    assert case.priority > before > 0 and case.priority > Case.objects.get(pk=calm_id).priority
+    alert = case.alerts.get()
+    assert alert.risk["level"] == case.risk_level and alert.risk["cues"]  # why, for the desk
+    assert AuditEvent.objects.filter(action="case_risk_assessed", object_id=str(urgent_id)).exists()
