@@ -10,28 +10,12 @@ from django.db import transaction
 from jeevanrekha.bus.models import OutboxMessage
 from jeevanrekha.cases.models import SubjectIdentifier
 from jeevanrekha.db.rows import insert_rows
+from jeevanrekha.intake.actions import _RAW_COLUMNS
 from jeevanrekha.intake.models import RawAlert
 
 pytestmark = pytest.mark.django_db
 T0 = datetime(2026, 11, 23, 3, 25, 0, 123456, tzinfo=UTC)
-RAW_COLUMNS = (
-    "channel",
-    "source_name",
-    "received_at",
-    "remote_addr",
-    "headers",
-    "body",
-    "body_size",
-    "body_truncated",
-    "body_sha256",
-    "request_id",
-    "status",
-    "idempotency_key",
-    "error_code",
-    "errors",
-    "processed_at",
-    "alert_id",
-)
+RAW_COLUMNS = _RAW_COLUMNS  # every column of a raw alert, as the intake writes them
 
 
 def raw_row(n: int) -> tuple[object, ...]:
