@@ -7,6 +7,6 @@ from jeevanrekha.bus.consumers import Stage
 
 def stages() -> dict[str, Stage]:
     """Every stage this deployment runs (imported on use: each loads its own engine)."""
-    from jeevanrekha.stages import locate, risk
+    from jeevanrekha.stages import dispatch, locate, risk
 
-    return {"locate": locate.STAGE, "risk": risk.STAGE}
+    return {"locate": locate.STAGE, "risk": risk.STAGE, "dispatch": dispatch.STAGE}

@@ -128,3 +128,40 @@ def test_unsigned_or_wrongly_signed_requests_are_refused() -> None:
         "/api/dispatch/v1/tasks/1/fix", data=body, content_type="application/json", headers=headers
     )
     assert forged.status_code == 401
+
+
+def test_new_evidence_moving_a_dispatched_case_retargets_through_the_stage(
+    stations: None, settings: Any
+) -> None:
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    from jeevanrekha.cases.locating import CaseLocation, do_set_case_location
+
+    settings.NATS_URL = ""
+    add_vehicle("PRV-LKO-1", 26.86, 80.95, T0)
+    add_vehicle("PRV-KNP-1", 26.50, 80.27, T0)
+    case = make_case(T0)
+    with time_machine.travel(T0, tick=False):
+        first = do_confirm_dispatch(case.pk, actor="user:op", at=T0)
+    assert [t.target for t in first] == ["Hazratganj", "PRV-LKO-1"]
+    kanpur = CaseLocation(
+        state="Uttar Pradesh",
+        district="Kanpur Nagar",
+        station="Kalyanpur",
+        lat=26.521,
+        lon=80.251,
+        radius_m=500,
+        confidence=0.9,
+        needs_trace=False,
+    )
+    assert do_set_case_location(case.pk, kanpur, actor="stage:locate", at=timezone.now())
+    out = StringIO()
+    call_command("worker", "--stage", "dispatch", "--once", stdout=out)
+    assert "dispatch: handled 1 events" in out.getvalue()
+    active = Task.objects.filter(case=case, state="open")
+    assert sorted(active.values_list("target", flat=True)) == ["Kalyanpur", "PRV-KNP-1"]
+    assert AuditEvent.objects.filter(action="case_retargeted", actor="stage:dispatch").count() == 1
+    call_command("worker", "--stage", "dispatch", "--once", stdout=StringIO())
+    assert AuditEvent.objects.filter(action="case_retargeted").count() == 1  # only once
