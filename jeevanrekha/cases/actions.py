@@ -117,23 +117,31 @@ def do_apply_case_command(case_id: int, command: CaseCommand, *, actor: str, at:
     """Move a case through its lifecycle; IllegalTransition if the core says no."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
-        events = decide(CaseState(case.state), command, at)
-        before = case.state
-        case.state = events[-1].to_state
-        case.state_changed_at = at
-        case.save(update_fields=["state", "state_changed_at"])
-        audit.append(
-            at=at,
-            actor=actor,
-            action=events[-1].name,
-            object_type="case",
-            object_id=case.pk,
-            before={"state": before},
-            after={"state": case.state},
-        )
-        for event in events:
-            emit(event.name, {"case_id": case.pk, "state": event.to_state}, at=at, key=str(case.pk))
+        apply_case_command(case, command, actor=actor, at=at)
         return case
+
+
+def apply_case_command(
+    case: Case, command: CaseCommand, *, actor: str, at: datetime, **extra: Any
+) -> None:
+    """The lifecycle move of a case already locked in the caller's action: the core
+    decides, the case is saved, one audit row (`extra` joins its `after`), outbox events."""
+    events = decide(CaseState(case.state), command, at)
+    before = case.state
+    case.state = events[-1].to_state
+    case.state_changed_at = at
+    case.save(update_fields=["state", "state_changed_at"])
+    audit.append(
+        at=at,
+        actor=actor,
+        action=events[-1].name,
+        object_type="case",
+        object_id=case.pk,
+        before={"state": before},
+        after={"state": case.state, **extra},
+    )
+    for event in events:
+        emit(event.name, {"case_id": case.pk, "state": event.to_state}, at=at, key=str(case.pk))
 
 
 class NotAwaitingReview(Exception):

@@ -14,10 +14,10 @@ from django.db import transaction
 
 from jeevanrekha.audit import chain as audit
 from jeevanrekha.bus.outbox import emit
-from jeevanrekha.cases.actions import do_acknowledge_task, do_create_task
+from jeevanrekha.cases.actions import apply_case_command, do_acknowledge_task, do_create_task
 from jeevanrekha.cases.models import Case, Task, TaskKind, TaskState
 from jeevanrekha.core.escalation import next_deadline, step_for
-from jeevanrekha.core.lifecycle import CaseCommand, CaseState, decide
+from jeevanrekha.core.lifecycle import CaseCommand, CaseState
 from jeevanrekha.dispatch import conf
 from jeevanrekha.dispatch.models import (
     AckLink,
@@ -193,19 +193,7 @@ def _case_follows(task: Task, report: str, actor: str, at: datetime) -> None:
     case = Case.objects.select_for_update().get(pk=task.case_id)
     if case.state != CaseState.DISPATCHED:
         return
-    events = decide(CaseState(case.state), CaseCommand.ARRIVE, at)
-    case.state, case.state_changed_at = events[-1].to_state, at
-    case.save(update_fields=["state", "state_changed_at"])
-    audit.append(
-        at=at,
-        actor=actor,
-        action=events[-1].name,
-        object_type="case",
-        object_id=case.pk,
-        before={"state": CaseState.DISPATCHED},
-        after={"state": case.state, "task_id": task.pk},
-    )
-    emit(events[-1].name, {"case_id": case.pk, "state": case.state}, at=at, key=str(case.pk))
+    apply_case_command(case, CaseCommand.ARRIVE, actor=actor, at=at, task_id=task.pk)
 
 
 class LinkRefused(Exception):

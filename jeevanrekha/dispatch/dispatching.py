@@ -17,9 +17,10 @@ from django.db import transaction
 
 from jeevanrekha.audit import chain as audit
 from jeevanrekha.bus.outbox import emit
+from jeevanrekha.cases.actions import apply_case_command
 from jeevanrekha.cases.locating import CaseLocation, do_set_case_location
 from jeevanrekha.cases.models import Case, Task, TaskKind, TaskState
-from jeevanrekha.core.lifecycle import TRANSITIONS, CaseCommand, CaseState, decide
+from jeevanrekha.core.lifecycle import TRANSITIONS, CaseCommand, CaseState
 from jeevanrekha.dispatch import conf
 from jeevanrekha.dispatch.actions import TaskClosed, do_cancel_task, do_open_task
 from jeevanrekha.dispatch.models import Vehicle, VehicleStatus
@@ -75,20 +76,7 @@ def choose_vehicle(
 
 def _apply(case: Case, command: CaseCommand, actor: str, at: datetime, **extra: Any) -> None:
     """Move the (locked) case through its lifecycle, audited, inside the caller's transaction."""
-    events = decide(CaseState(case.state), command, at)
-    before = case.state
-    case.state, case.state_changed_at = events[-1].to_state, at
-    case.save(update_fields=["state", "state_changed_at"])
-    audit.append(
-        at=at,
-        actor=actor,
-        action=events[-1].name,
-        object_type="case",
-        object_id=case.pk,
-        before={"state": before},
-        after={"state": case.state, **extra},
-    )
-    emit(events[-1].name, {"case_id": case.pk, "state": case.state}, at=at, key=str(case.pk))
+    apply_case_command(case, command, actor=actor, at=at, **extra)
 
 
 def do_locate_case(
