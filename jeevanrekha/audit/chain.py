@@ -79,12 +79,16 @@ class Entry:
 
 
 def append_many(entries: list[Entry]) -> None:
-    """Append events to the chain, in order, under one lock. Needs the action's transaction."""
-    _append(entries)
+    """Append events to the chain, in order, under one lock. Needs the action's transaction.
+
+    The rows are written without RETURNING: inside `db.rows.writes_together()` their INSERT
+    goes with the action's other held writes."""
+    _append(entries, returning=False)
 
 
-def _append(entries: list[Entry]) -> list[tuple[int, dict[str, Any]]]:
-    """Append the entries; (id, column values) of each new row."""
+def _append(entries: list[Entry], *, returning: bool = True) -> list[tuple[int, dict[str, Any]]]:
+    """Append the entries; (id, column values) of each new row (no ids without
+    `returning`)."""
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit entries must be written inside the action's transaction")
     if not entries:
@@ -111,7 +115,11 @@ def _append(entries: list[Entry]) -> list[tuple[int, dict[str, Any]]]:
         row |= {"at": entry.at, "prev_hash": prev_hash, "hash": row_hash_value}
         prev_hash = row_hash_value
         rows.append(row)
-    ids = insert_rows(AuditEvent, _COLUMNS, [[row[c] for c in _COLUMNS] for row in rows])
+    values = [[row[c] for c in _COLUMNS] for row in rows]
+    if not returning:
+        insert_rows(AuditEvent, _COLUMNS, values, returning=False)
+        return []
+    ids = insert_rows(AuditEvent, _COLUMNS, values)
     return list(zip(ids, rows, strict=True))
 
 

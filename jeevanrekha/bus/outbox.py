@@ -39,4 +39,4 @@ def emit_many(events: list[tuple[str, str, dict[str, Any]]], *, at: datetime) ->
     rows = [
         (topic, key, canonical(payload), at, request_id, 0, "") for topic, key, payload in events
     ]
-    insert_rows(OutboxMessage, _COLUMNS, rows)
+    insert_rows(OutboxMessage, _COLUMNS, rows, returning=False)

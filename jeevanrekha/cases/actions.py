@@ -29,7 +29,7 @@ from jeevanrekha.cases.models import (
 from jeevanrekha.core.joining import KnownCase
 from jeevanrekha.core.lifecycle import CaseCommand, CaseState, decide, open_case
 from jeevanrekha.core.priority import PriorityInput, priority
-from jeevanrekha.db.rows import any_of, execute, insert_rows
+from jeevanrekha.db.rows import any_of, insert_rows, write
 
 
 def case_priority(case: Case, now: datetime) -> int:
@@ -76,9 +76,12 @@ _CASE_COLUMNS = (
 )
 
 
-def open_cases_in_transaction(wanted: list[NewCase], *, at: datetime) -> list[int]:
+def open_cases_in_transaction(
+    wanted: list[NewCase], *, at: datetime, ids: list[int] | None = None
+) -> list[int]:
     """Open one new case for each; their ids. Part of a larger action (the intake's), which
-    writes the audit rows and events."""
+    writes the audit rows and events. With `ids` (reserved: db.rows.reserve_ids) the cases
+    get those, and the rows are written without RETURNING."""
     state = open_case(at).to_state.value
     rows: list[tuple[object, ...]] = []
     for new in wanted:
@@ -91,7 +94,12 @@ def open_cases_in_transaction(wanted: list[NewCase], *, at: datetime) -> list[in
         )
         flags = (new.repeat, new.needs_review, at, priority(urgency), new.risk_level, new.imminent)
         rows.append((state, *flags, new.subject_id, new.post_created_at, "", "", "", {}, at, at))
-    return insert_rows(Case, _CASE_COLUMNS, rows)
+    if ids is None:
+        return insert_rows(Case, _CASE_COLUMNS, rows)
+    given = ids[: len(rows)]
+    rows = [(case_id, *row) for case_id, row in zip(given, rows, strict=True)]
+    insert_rows(Case, ("id", *_CASE_COLUMNS), rows, returning=False)
+    return given
 
 
 def cases_of_subjects(subject_ids: set[int]) -> list[KnownCase]:
@@ -108,7 +116,7 @@ def note_alerts_joined(case_ids: set[int], *, at: datetime) -> None:
     """Cases that new alerts joined: their latest alert is now. Part of the intake's action."""
     if case_ids:
         match, params = any_of(sorted(case_ids))
-        execute(
+        write(
             f"UPDATE {Case._meta.db_table} SET last_alert_at = %s WHERE id {match}", [at, *params]
         )
 

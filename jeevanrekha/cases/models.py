@@ -56,7 +56,9 @@ class SubjectIdentifier(models.Model):
 
     class Meta:
         constraints = [
-            models.UniqueConstraint(fields=["kind", "value"], name="subject_identifier_unique")
+            # value first: the intake looks identifiers up by value (subjects.py); with kind
+            # first, PostgreSQL read every row of a kind to find a few values.
+            models.UniqueConstraint(fields=["value", "kind"], name="subject_identifier_unique")
         ]
 
     def __str__(self) -> str:

@@ -5,8 +5,10 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
+from django.db import connection
+
 from jeevanrekha.cases.models import Subject, SubjectIdentifier
-from jeevanrekha.db.rows import insert_rows, select_in
+from jeevanrekha.db.rows import execute, insert_rows, select_in
 
 
 def normalise_phone(raw: str) -> str:
@@ -47,7 +49,11 @@ Identifiers = list[tuple[str, str]]
 
 
 def subjects_for(
-    wanted: list[tuple[Identifiers, str]], at: datetime
+    wanted: list[tuple[Identifiers, str]],
+    at: datetime,
+    *,
+    known: dict[tuple[str, str], int] | None = None,
+    new_ids: list[int] | None = None,
 ) -> tuple[list[int | None], set[int]]:
     """For each (identifiers, display name): the id of the subject known by any of them, or
     of a new one (None when there is no identifier at all); and which of them were known.
@@ -55,8 +61,14 @@ def subjects_for(
     Call inside the action's transaction. Alerts in one batch that share an identifier get
     the same subject. Joining alerts of one subject into one case is issue #5's; here a
     subject only links the alerts and cases that share an identifier.
+
+    A caller that has already looked the identifiers up (`known_subjects`) gives `known`;
+    one that has reserved ids for new subjects (`db.rows.reserve_ids`, at least one per
+    entry of `wanted`) gives `new_ids`, and the rows are then written without RETURNING.
     """
-    known: dict[tuple[str, str], int] = _known_subjects({p for ids, _ in wanted for p in ids})
+    if known is None:
+        known = known_subjects({p for ids, _ in wanted for p in ids})
+    known = dict(known)
     new_names: list[str] = []
     found: list[int | None] = []  # a new subject is -(its index in new_names + 1) for now
     for ids, name in wanted:
@@ -69,7 +81,11 @@ def subjects_for(
                 known.setdefault(pair, subject)
         found.append(subject)
     existing = {s for s in found if s is not None and s > 0}
-    new_ids = insert_rows(Subject, ("display_name", "created_at"), [(n, at) for n in new_names])
+    if new_ids is None:
+        new_ids = insert_rows(Subject, ("display_name", "created_at"), [(n, at) for n in new_names])
+    else:
+        rows = [(i, n, at) for i, n in zip(new_ids, new_names, strict=False)]
+        insert_rows(Subject, ("id", "display_name", "created_at"), rows, returning=False)
     resolved = [new_ids[-s - 1] if s is not None and s < 0 else s for s in found]
     insert_rows(
         SubjectIdentifier,
@@ -85,13 +101,26 @@ def subjects_for(
     return resolved, existing
 
 
-_KNOWN = (
-    f"SELECT kind, value, subject_id FROM {SubjectIdentifier._meta.db_table} "
-    "WHERE kind {} AND value {}"
+_TABLE = SubjectIdentifier._meta.db_table
+_KNOWN = f"SELECT kind, value, subject_id FROM {_TABLE} WHERE value {{}}"
+# PostgreSQL: one index probe per value (the intake's batch reads this as part of one
+# statement: intake/actions.py). With `value = ANY(...)` the planner chose a full
+# scan of the table (it prices a probe per value above reading a young table), and that
+# scan grew with every alert received.
+KNOWN_PG = (
+    f"SELECT s.kind, s.value, s.subject_id FROM unnest(%s::text[]) AS v(value) "
+    f"CROSS JOIN LATERAL (SELECT kind, value, subject_id FROM {_TABLE} WHERE value = v.value) s"
 )
 
 
-def _known_subjects(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
-    kinds, values = sorted({kind for kind, _ in pairs}), sorted({value for _, value in pairs})
-    rows = select_in(_KNOWN, kinds, values)  # may find a (kind, value) not asked for: dropped
+def known_subjects(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    # By value alone, the leading column of the unique index; a value found under another
+    # kind than the one asked for is dropped.
+    values = sorted({value for _, value in pairs})
+    if not values:
+        return {}
+    if connection.vendor == "postgresql":
+        rows = execute(KNOWN_PG, [values])
+    else:
+        rows = select_in(_KNOWN, values)
     return {(kind, value): subject for kind, value, subject in rows if (kind, value) in pairs}

@@ -30,9 +30,21 @@ from jeevanrekha.cases.actions import (
     note_alerts_joined,
     open_cases_in_transaction,
 )
-from jeevanrekha.cases.subjects import identifiers_for, subjects_for
-from jeevanrekha.core.joining import Placement, place_alerts
-from jeevanrekha.db.rows import execute, execute_many, insert_rows, one_cursor, select_in
+from jeevanrekha.cases.models import Case, Subject
+from jeevanrekha.cases.subjects import KNOWN_PG, identifiers_for, known_subjects, subjects_for
+from jeevanrekha.core.joining import KnownCase, Placement, place_alerts
+from jeevanrekha.core.lifecycle import CaseState
+from jeevanrekha.db.rows import (
+    execute,
+    execute_many,
+    insert_rows,
+    one_cursor,
+    reserve_ids,
+    reserve_sql,
+    select_in,
+    send_writes,
+    writes_together,
+)
 from jeevanrekha.intake.checks import Checks, Refusal, check, forget_sources
 from jeevanrekha.intake.models import Alert, IntakeSource, RawAlert, RawAlertStatus
 from jeevanrekha.intake.sources.api.parse import AlertIn
@@ -198,22 +210,27 @@ def _settle(
             items.append(_Settling(one, sha256, None, verdict))
         else:
             items.append(_Settling(one, sha256, verdict, None))
-    _accept([i for i in items if i.alert_in], now)
+    accepted = [i for i in items if i.alert_in]
     new = [i for i in items if isinstance(i.received, Arrival)]
-    ids = insert_rows(RawAlert, _RAW_COLUMNS, [_raw_row(i, now) for i in new])
-    for item, raw_id in zip(new, ids, strict=True):
-        item.raw_id = raw_id
-    stored = [i for i in items if isinstance(i.received, RawAlert)]
-    for item in stored:
-        raw = item.received
-        assert isinstance(raw, RawAlert)
-        item.raw_id = raw.pk
-        raw.status, raw.idempotency_key = item.status, item.key
-        raw.alert_id, raw.processed_at = item.alert_id, now
-        raw.error_code = item.refusal.code if item.refusal else ""
-        raw.errors = item.refusal.errors if item.refusal else []
-    _save_processing_fields([i.received for i in stored])  # type: ignore[misc]
-    _record(items, now, by)
+    with writes_together():
+        seen = _look_up(accepted, len(new))
+        _accept(accepted, now, seen)
+        for item, raw_id in zip(new, seen.raw_ids, strict=False):
+            item.raw_id = raw_id
+        rows = [(i.raw_id, *_raw_row(i, now)) for i in new]
+        insert_rows(RawAlert, ("id", *_RAW_COLUMNS), rows, returning=False)
+        send_writes()  # before the audit chain's lock, which is taken last (chain.py)
+        stored = [i for i in items if isinstance(i.received, RawAlert)]
+        for item in stored:
+            raw = item.received
+            assert isinstance(raw, RawAlert)
+            item.raw_id = raw.pk
+            raw.status, raw.idempotency_key = item.status, item.key
+            raw.alert_id, raw.processed_at = item.alert_id, now
+            raw.error_code = item.refusal.code if item.refusal else ""
+            raw.errors = item.refusal.errors if item.refusal else []
+        _save_processing_fields([i.received for i in stored])  # type: ignore[misc]
+        _record(items, now, by)
     return [Outcome(i.raw_id, i.status, i.refusal, i.alert_id, i.case_id) for i in items]
 
 
@@ -290,66 +307,117 @@ def _save_processing_fields(raws: list[RawAlert]) -> None:
     execute_many(sql, rows)
 
 
-def _lock_keys(keys: list[str]) -> None:
-    # SQLite's IMMEDIATE transaction already serialises writers. On PostgreSQL, lock the
-    # keys (in one order, so two batches cannot deadlock) so that concurrent retries of one
-    # alert cannot both decide it is new.
-    if connection.vendor != "postgresql" or not keys:
-        return
-    numbers = sorted(
+@dataclass(frozen=True)
+class _Seen:
+    """What the batch's transaction found before deciding, and the ids it reserved."""
+
+    earlier: dict[str, tuple[int, int]]  # idempotency key -> (alert id, case id)
+    subjects: dict[tuple[str, str], int]  # (kind, value) -> subject id
+    cases: list[KnownCase]  # every case of those subjects
+    raw_ids: list[int]
+    subject_ids: list[int]
+    case_ids: list[int]
+    alert_ids: list[int]
+
+
+def _lock_numbers(keys: list[str]) -> list[int]:
+    return sorted(
         {int.from_bytes(hashlib.sha256(k.encode()).digest()[:8], "big", signed=True) for k in keys}
     )
-    execute(
-        "SELECT pg_advisory_xact_lock(k) FROM (SELECT unnest(%s::bigint[]) AS k ORDER BY k) AS k",
-        [numbers],
-    )
 
 
+# PostgreSQL, statement 1: lock the batch's keys (in one order, so two batches cannot
+# deadlock; concurrent retries of one alert then cannot both decide it is new) and take ids.
+_CLAIM = (
+    "SELECT (SELECT count(*) FROM (SELECT pg_advisory_xact_lock(k) FROM "
+    "(SELECT k FROM unnest(%s::bigint[]) AS t(k) ORDER BY k) AS o) AS l), {}"
+)
+# Statement 2, after the locks (so with a snapshot that sees what a batch holding one of
+# them committed): earlier alerts of the keys, subjects known by the identifiers, their cases.
+_LOOK_UP = f"""
+WITH known AS MATERIALIZED ({KNOWN_PG})
+SELECT 'alert', idempotency_key, id, case_id, NULL::text, NULL::timestamptz
+  FROM {Alert._meta.db_table} WHERE idempotency_key = ANY(%s)
+UNION ALL SELECT 'subject', value, subject_id, NULL, kind::text, NULL FROM known
+UNION ALL SELECT 'case', NULL, id, subject_id, state::text, coalesce(last_alert_at, opened_at)
+  FROM {Case._meta.db_table} WHERE subject_id IN (SELECT subject_id FROM known)
+"""
 _EARLIER_ALERTS = (
     f"SELECT idempotency_key, id, case_id FROM {Alert._meta.db_table} WHERE idempotency_key {{}}"
 )
 
 
-def _accept(items: list[_Settling], now: datetime) -> None:
-    """Create alerts and cases for new keys; point retries at the earlier alert."""
-    for item in items:
+def _look_up(accepted: list[_Settling], arrivals: int) -> _Seen:
+    """Lock the accepted items' keys, read what is known of them, reserve the ids to write
+    with: two statements on PostgreSQL (the batch's round trips are its cost there)."""
+    for item in accepted:
         assert item.alert_in is not None
         item.key = idempotency_key(item.alert_in, item.body_sha256)
-    _lock_keys([i.key for i in items])
-    earlier = select_in(_EARLIER_ALERTS, [i.key for i in items])
-    known = {key: (a, c) for key, a, c in earlier}
+    n = len(accepted)
+    counts = [(RawAlert, arrivals), (Subject, n), (Case, n), (Alert, n)]
+    pairs = {p for item in accepted for p in _identifiers(item)}
+    if connection.vendor != "postgresql":  # one writer at a time: no locks; no round trips
+        earlier = select_in(_EARLIER_ALERTS, [i.key for i in accepted])
+        subjects = known_subjects(pairs)
+        cases = cases_of_subjects(set(subjects.values()))
+        raw_ids, subject_ids, case_ids, alert_ids = reserve_ids(counts)
+        known = {key: (alert, case) for key, alert, case in earlier}
+        return _Seen(known, subjects, cases, raw_ids, subject_ids, case_ids, alert_ids)
+    items, params = reserve_sql(counts)
+    ((_, *reserved),) = execute(
+        _CLAIM.format(items), [_lock_numbers([i.key for i in accepted]), *params]
+    )
+    raw_ids, subject_ids, case_ids, alert_ids = (list(ids) for ids in reserved)
+    known, subjects, cases = {}, {}, []
+    if accepted:
+        values = sorted({value for _, value in pairs})
+        for kind, text, a, b, state, at in execute(_LOOK_UP, [values, [i.key for i in accepted]]):
+            if kind == "alert":
+                known[text] = (a, b)
+            elif kind == "subject" and (state, text) in pairs:
+                subjects[(state, text)] = a
+            elif kind == "case":
+                cases.append(KnownCase(a, b, CaseState(state), at))
+    return _Seen(known, subjects, cases, raw_ids, subject_ids, case_ids, alert_ids)
+
+
+def _identifiers(item: _Settling) -> list[tuple[str, str]]:
+    a = item.alert_in
+    assert a is not None
+    return identifiers_for(
+        platform=a.platform,
+        handle=a.account.handle,
+        phone=a.evidence.phone,
+        profile_url=a.account.profile_url,
+        email=a.account.email,
+        post_url=a.post.url,
+    )
+
+
+def _accept(items: list[_Settling], now: datetime, seen: _Seen) -> None:
+    """Create alerts and cases for new keys; point retries at the earlier alert."""
+    known = dict(seen.earlier)
     new: list[_Settling] = []
     for item in items:
         if item.key not in known:
             known[item.key] = (0, 0)  # claimed by this item; later ones in the batch are retries
             item.opened = True
             new.append(item)
-    _create_alerts(new, now, known)
+    _create_alerts(new, now, known, seen)
     for item in items:
         item.alert_id, item.case_id = known[item.key]
 
 
-def _create_alerts(new: list[_Settling], now: datetime, known: dict[str, tuple[int, int]]) -> None:
+def _create_alerts(
+    new: list[_Settling], now: datetime, known: dict[str, tuple[int, int]], seen: _Seen
+) -> None:
     """Insert the new alerts: each joins its subject's active case, or opens a case."""
     pairs = [(item, item.alert_in) for item in new if item.alert_in is not None]
-    wanted = [
-        (
-            identifiers_for(
-                platform=a.platform,
-                handle=a.account.handle,
-                phone=a.evidence.phone,
-                profile_url=a.account.profile_url,
-                email=a.account.email,
-                post_url=a.post.url,
-            ),
-            a.account.name or a.account.handle,
-        )
-        for _, a in pairs
-    ]
-    subjects, existing = subjects_for(wanted, now)
+    wanted = [(_identifiers(item), a.account.name or a.account.handle) for item, a in pairs]
+    subjects, existing = subjects_for(wanted, now, known=seen.subjects, new_ids=seen.subject_ids)
     placements = place_alerts(
         subjects,
-        cases_of_subjects(existing),
+        [c for c in seen.cases if c.subject_id in existing],
         window=timedelta(hours=settings.CASE_JOIN_WINDOW_HOURS),
         now=now,
     )
@@ -358,18 +426,22 @@ def _create_alerts(new: list[_Settling], now: datetime, known: dict[str, tuple[i
         for subject, (item, a), p in zip(subjects, pairs, placements, strict=True)
         if p.opens
     ]
-    opened = open_cases_in_transaction(opening, at=now)
+    opened = open_cases_in_transaction(opening, at=now, ids=seen.case_ids)
     case_ids = [p.join if p.join is not None else opened[p.new or 0] for p in placements]
     note_alerts_joined({p.join for p in placements if p.join is not None}, at=now)
-    alerts = insert_rows(
+    alert_ids = seen.alert_ids[: len(pairs)]
+    insert_rows(
         Alert,
-        _ALERT_COLUMNS,
+        ("id", *_ALERT_COLUMNS),
         [
-            _alert_row(item, a, case_id, subject_id)
-            for (item, a), case_id, subject_id in zip(pairs, case_ids, subjects, strict=True)
+            (alert_id, *_alert_row(item, a, case_id, subject_id))
+            for (item, a), case_id, subject_id, alert_id in zip(
+                pairs, case_ids, subjects, alert_ids, strict=True
+            )
         ],
+        returning=False,
     )
-    for (item, _), alert_id, case_id, p in zip(pairs, alerts, case_ids, placements, strict=True):
+    for (item, _), alert_id, case_id, p in zip(pairs, alert_ids, case_ids, placements, strict=True):
         known[item.key] = (alert_id, case_id)
         item.placement = p
 
