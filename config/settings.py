@@ -60,7 +60,8 @@ ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
 INSTALLED_APPS = [
-    "django.contrib.admin",
+    # Django's admin behind the desk's two-factor sign-in (jeevanrekha/accounts/admin_site.py).
+    "jeevanrekha.accounts.admin_config.DeskAdminConfig",
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
@@ -74,6 +75,9 @@ INSTALLED_APPS = [
     "jeevanrekha.geo",
     "jeevanrekha.web",
     "jeevanrekha.dispatch",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "jeevanrekha.accounts",
 ]
 
 MIDDLEWARE = [
@@ -86,6 +90,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # Which TOTP device verified this session; then sign out sessions without one, or idle.
+    "django_otp.middleware.OTPMiddleware",
+    "jeevanrekha.accounts.middleware.SessionGuardMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -167,11 +174,22 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "desk"
 LOGOUT_REDIRECT_URL = "login"
+# Sign-in (jeevanrekha/accounts): password, then a TOTP code from an authenticator app.
+# LOGIN_MAX_FAILURES wrong passwords or codes within LOGIN_LOCKOUT_MINUTES lock the account
+# name, and separately the client address, for LOGIN_LOCKOUT_MINUTES (audited).
+LOGIN_MAX_FAILURES = env_int("LOGIN_MAX_FAILURES", 5)
+LOGIN_LOCKOUT_MINUTES = env_int("LOGIN_LOCKOUT_MINUTES", 15)
+OTP_TOTP_ISSUER = os.environ.get("OTP_TOTP_ISSUER", "Jeevan Rekha")
+# One lock-out policy (ours, audited) instead of django-otp's own growing delays as well.
+OTP_TOTP_THROTTLE_FACTOR = 0
+OTP_ADMIN_HIDE_SENSITIVE_DATA = True  # the admin never shows a TOTP secret
 
 LANGUAGE_CODE = "en"
 LANGUAGES = [("en", "English"), ("hi", "हिन्दी")]
 TIME_ZONE = os.environ.get("TIME_ZONE", "Asia/Kolkata")
 USE_I18N = True
+# The Hindi catalogue (locale/hi/LC_MESSAGES/django.po), compiled at set-up (`make setup`).
+LOCALE_PATHS = [BASE_DIR / "locale"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -179,7 +197,11 @@ STATIC_URL = "static/"
 # without it whitenoise serves straight from the finders.
 STATIC_ROOT = os.environ.get("STATIC_ROOT") or None
 # Front-end libraries come from npm (package.json) at set-up; never copied into the repo.
-STATICFILES_DIRS = [("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist")]
+STATICFILES_DIRS = [
+    ("vendor/htmx", BASE_DIR / "node_modules" / "htmx.org" / "dist"),
+    ("vendor/leaflet", BASE_DIR / "node_modules" / "leaflet" / "dist"),
+    ("vendor/noto-devanagari", BASE_DIR / "node_modules" / "@fontsource" / "noto-sans-devanagari"),
+]
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -188,8 +210,17 @@ WHITENOISE_USE_FINDERS = True
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = env_int("SESSION_IDLE_SECONDS", 30 * 60)
-SESSION_SAVE_EVERY_REQUEST = True
+# A session with no action by the person for SESSION_IDLE_MINUTES is signed out by the
+# server (jeevanrekha/accounts/middleware.py); requests the page makes by itself (the
+# queue's polling, SESSION_PASSIVE_URL_NAMES) do not count as action. SESSION_IDLE_SECONDS,
+# if set, overrides it in seconds.
+SESSION_IDLE_SECONDS = env_int("SESSION_IDLE_SECONDS", 60 * env_int("SESSION_IDLE_MINUTES", 30))
+SESSION_PASSIVE_URL_NAMES = ["desk-queue"]
+# The session is saved on every action, not on every poll. Cookie and stored session
+# outlive the idle time (12 h from the last action) so that the guard, not a silent expiry,
+# ends an idle session: audited, and the sign-in page says why.
+SESSION_COOKIE_AGE = max(SESSION_IDLE_SECONDS, 12 * 3600)
+SESSION_SAVE_EVERY_REQUEST = False
 # Behind TLS in production set SECURE_COOKIES=1; the local desk runs on plain loopback HTTP.
 SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE

@@ -8,6 +8,7 @@ from jeevanrekha.intake.api import api
 urlpatterns = [
     path("api/v1/", api.urls),
     path("api/dispatch/v1/", include("jeevanrekha.dispatch.urls")),
+    path("", include("jeevanrekha.accounts.urls")),  # sign-in, TOTP enrolment, sign-out
     path("admin/", admin.site.urls),
     path("", include("jeevanrekha.web.urls")),
 ]

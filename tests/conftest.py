@@ -56,17 +56,62 @@ def post_alert(client: Client, source: Any) -> PostAlert:
     return post
 
 
+DESK_PASSWORD = "a-long-desk-password-42"
+
+
+def fresh_code(device: Any) -> str:
+    """A code the TOTP device takes now: this 30-second step's, or the next step's when
+    this one was used already (a code works once; the desk accepts one step of drift)."""
+    from django_otp.oath import TOTP
+
+    device.refresh_from_db()
+    totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
+    now = totp.t()
+    step = max(now, device.last_t + 1)
+    assert step <= now + device.tolerance, "no unused code left in this window"
+    totp.time = device.t0 + (step - device.drift) * device.step
+    return f"{totp.token():06d}"
+
+
+def enrolled_device(username: str) -> Any:
+    """The user's confirmed TOTP device, enrolling one as the person would on first sign-in."""
+    from django.contrib.auth import get_user_model
+    from django.utils import timezone
+
+    from jeevanrekha.accounts.actions import do_issue_totp_device
+    from jeevanrekha.accounts.totp import confirmed_device
+
+    user = get_user_model().objects.get(username=username)
+    found = confirmed_device(user)
+    if found is not None:
+        return found
+    return do_issue_totp_device(user, confirmed=True, reset=False, actor="test", at=timezone.now())
+
+
+def sign_in(client: Client, username: str, password: str = DESK_PASSWORD) -> Client:
+    """Sign in through the real pages: the password, then the authenticator's code."""
+    device = enrolled_device(username)
+    reply = client.post("/login/", {"username": username, "password": password})
+    assert reply.status_code == 302 and reply["Location"] == "/login/code/", reply
+    reply = client.post("/login/code/", {"code": fresh_code(device)})
+    assert reply.status_code == 302 and not reply["Location"].startswith("/login"), reply
+    return client
+
+
+def desk_user(name: str, role: Any, district: str = "") -> Client:
+    """A new account with this role, signed in with both factors in a fresh client."""
+    from jeevanrekha.cases.actions import do_create_desk_user
+
+    do_create_desk_user(name, role, district, DESK_PASSWORD, actor="test")
+    return sign_in(Client(), name)
+
+
 @pytest.fixture
 def desk_client(db: None) -> Client:
     """A signed-in desk supervisor (sees every case)."""
-    from jeevanrekha.cases.actions import do_create_desk_user
     from jeevanrekha.cases.models import Role
 
-    password = "a-long-desk-password-42"
-    do_create_desk_user("supervisor1", Role.SUPERVISOR, "", password, actor="test")
-    desk = Client()
-    assert desk.login(username="supervisor1", password=password)
-    return desk
+    return desk_user("supervisor1", Role.SUPERVISOR)
 
 
 @pytest.fixture

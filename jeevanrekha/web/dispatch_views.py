@@ -16,6 +16,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 
@@ -32,14 +33,7 @@ from jeevanrekha.dispatch.actions import (
 from jeevanrekha.dispatch.forwarding.handover import do_forward_case
 from jeevanrekha.dispatch.models import AckLink
 from jeevanrekha.dispatch.notify import link_id_of
-
-REPORT_WORDS = {
-    "acknowledge": "Acknowledge",
-    "en_route": "En route",
-    "on_scene": "On scene",
-    "person_safe": "Person safe",
-    "not_found": "Not found",
-}
+from jeevanrekha.web.labels import REPORTS as REPORT_WORDS  # the words, translated
 
 
 def _actor(request: HttpRequest) -> str:
@@ -73,7 +67,7 @@ def confirm_dispatch(request: HttpRequest, case_id: int) -> HttpResponse:
     return _run(
         request,
         case,
-        "Station alerted and vehicle sent.",
+        _("Station alerted and vehicle sent."),
         lambda: dispatching.do_confirm_dispatch(case.pk, actor=_actor(request), at=timezone.now()),
     )
 
@@ -85,7 +79,7 @@ def alert_station(request: HttpRequest, case_id: int) -> HttpResponse:
     return _run(
         request,
         case,
-        "Police station alerted.",
+        _("Police station alerted."),
         lambda: dispatching.do_alert_station(case.pk, actor=_actor(request), at=timezone.now()),
     )
 
@@ -97,7 +91,7 @@ def send_vehicle(request: HttpRequest, case_id: int) -> HttpResponse:
     return _run(
         request,
         case,
-        "112 vehicle sent: {result.target}.",
+        _("112 vehicle sent: {result.target}."),
         lambda: dispatching.do_dispatch_vehicle(case.pk, actor=_actor(request), at=timezone.now()),
     )
 
@@ -110,7 +104,7 @@ def request_trace(request: HttpRequest, case_id: int) -> HttpResponse:
     return _run(
         request,
         case,
-        "Trace requested.",
+        _("Trace requested."),
         lambda: dispatching.do_request_trace(
             case.pk, phone, actor=_actor(request), at=timezone.now()
         ),
@@ -124,7 +118,7 @@ def forward(request: HttpRequest, case_id: int) -> HttpResponse:
     return _run(
         request,
         case,
-        "Handed over to {result.target}.",
+        _("Handed over to {result.target}."),
         lambda: do_forward_case(case.pk, actor=_actor(request), at=timezone.now()),
     )
 
@@ -137,7 +131,7 @@ def refer_counsellor(request: HttpRequest, case_id: int) -> HttpResponse:
     return _run(
         request,
         case,
-        "Counselling referral sent.",
+        _("Counselling referral sent."),
         lambda: dispatching.do_refer_counsellor(
             case.pk, target, actor=_actor(request), at=timezone.now()
         ),
@@ -161,7 +155,8 @@ def report_task(request: HttpRequest, task_id: int) -> HttpResponse:
     return _run(
         request,
         case,
-        f"Task #{task.pk}: {REPORT_WORDS.get(report, report)} recorded.",
+        _("Task #%(task)s: %(report)s recorded.")
+        % {"task": task.pk, "report": REPORT_WORDS.get(report, report)},
         lambda: do_report_task(
             task.pk, report, by=by, actor=_actor(request), at=timezone.now(), via="desk"
         ),
@@ -183,12 +178,12 @@ def trace_fix(request: HttpRequest, task_id: int) -> HttpResponse:
             "observed_at": _when(request.POST.get("observed_at", "")),
         }
     except (KeyError, ValueError):
-        messages.error(request, "A fix needs numbers for lat, lon and radius.")
+        messages.error(request, _("A fix needs numbers for lat, lon and radius."))
         return redirect("case", case.pk)
     return _run(
         request,
         case,
-        "Trace fix recorded.",
+        _("Trace fix recorded."),
         lambda: record_fix(task.pk, fix, actor=_actor(request), at=timezone.now()),
     )
 
@@ -214,11 +209,11 @@ def one_tap(request: HttpRequest, token: str) -> HttpResponse:
     if request.method == "POST":
         report = request.POST.get("report", "")
         if report not in REPORTS:
-            status, done = 400, "Choose one of the buttons."
+            status, done = 400, _("Choose one of the buttons.")
         else:
             try:
                 do_use_link(link_id, report, remote=_remote(request), at=timezone.now())
-                done = f"Recorded: {REPORT_WORDS[report]}. Thank you."
+                done = _("Recorded: %(report)s. Thank you.") % {"report": REPORT_WORDS[report]}
             except (LinkRefused, TaskClosed) as exc:
                 status, done = 410, str(exc)
             link.refresh_from_db()
@@ -230,7 +225,7 @@ def one_tap(request: HttpRequest, token: str) -> HttpResponse:
         "choices": REPORT_WORDS,
         "done": done,
     }
-    return render(request, "dispatch/one_tap.html", context, status=status)
+    return render(request, "web/one_tap.html", context, status=status)
 
 
 def _remote(request: HttpRequest) -> str:

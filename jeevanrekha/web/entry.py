@@ -15,6 +15,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from pydantic import ValidationError
 
@@ -69,7 +70,7 @@ def phone_in(request: HttpRequest) -> HttpResponse:
         )
         (outcome,) = do_intake([arrival], FORM_CHECKS)
         if outcome.case_id:
-            messages.success(request, "Call recorded.")
+            messages.success(request, _("Call recorded."))
             return redirect("case", outcome.case_id)
         for error in outcome.refusal.errors if outcome.refusal else []:
             form.add_error(None, f"{'.'.join(map(str, error.get('loc', [])))}: {error['msg']}")
@@ -143,10 +144,12 @@ def _initial_from(body: bytes) -> dict[str, str]:
 
 def _report(request: HttpRequest, outcome: Outcome) -> HttpResponse:
     if outcome.case_id:
-        messages.success(request, f"Raw alert #{outcome.raw_alert_id} is now an alert.")
+        messages.success(
+            request, _("Raw alert #%(id)s is now an alert.") % {"id": outcome.raw_alert_id}
+        )
         return redirect("case", outcome.case_id)
     code = outcome.refusal.code if outcome.refusal else outcome.status
-    messages.error(request, f"Still refused: {code}.")
+    messages.error(request, _("Still refused: %(code)s.") % {"code": code})
     return redirect("quarantine-detail", outcome.raw_alert_id)
 
 
@@ -211,7 +214,9 @@ def review_confirm(request: HttpRequest, case_id: int) -> HttpResponse:
         raise Http404("no such case")
     try:
         do_confirm_review(case.pk, actor=_actor(request), at=timezone.now())
-        messages.success(request, f"{case.reference} confirmed: the desk may act on it.")
+        messages.success(
+            request, _("%(case)s confirmed: the desk may act on it.") % {"case": case.reference}
+        )
     except NotAwaitingReview as exc:
         messages.error(request, str(exc))
     return redirect("case", case.pk)
@@ -227,11 +232,11 @@ def review_dismiss(request: HttpRequest, case_id: int) -> HttpResponse:
         raise Http404("no such case")
     reason = request.POST.get("reason", "").strip()
     if not reason:
-        messages.error(request, "Say why it is not a risk.")
+        messages.error(request, _("Say why it is not a risk."))
         return redirect("case", case.pk)
     try:
         do_dismiss_review(case.pk, reason, actor=_actor(request), at=timezone.now())
-        messages.success(request, f"{case.reference} dismissed.")
+        messages.success(request, _("%(case)s dismissed.") % {"case": case.reference})
     except NotAwaitingReview as exc:
         messages.error(request, str(exc))
     return redirect("desk")

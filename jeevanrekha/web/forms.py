@@ -9,15 +9,16 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_lazy as _
 
 PLATFORMS = [
-    ("phone", "Phone call"),
+    ("phone", _("Phone call")),
     ("facebook", "Facebook"),
     ("instagram", "Instagram"),
     ("x", "X / Twitter"),
     ("youtube", "YouTube"),
     ("whatsapp", "WhatsApp"),
-    ("other", "Other"),
+    ("other", _("Other")),
 ]
 
 
@@ -25,36 +26,36 @@ class TypedAlertForm(forms.Form):
     """Keyboard-first: the fields in the order a call goes; only what was said is required."""
 
     said = forms.CharField(
-        label="What was said",
+        label=_("What was said"),
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3, "autofocus": True}),
     )
-    caller_name = forms.CharField(label="Caller", max_length=200, required=False)
+    caller_name = forms.CharField(label=_("Caller"), max_length=200, required=False)
     callback = forms.RegexField(
-        label="Callback number",
+        label=_("Callback number"),
         regex=r"^\+?[0-9 ()\-]{6,40}$",
         max_length=40,
         required=False,
-        error_messages={"invalid": "digits, spaces, + ( ) - only"},
+        error_messages={"invalid": _("digits, spaces, + ( ) - only")},
     )
     about_caller = forms.BooleanField(
-        label="The caller is the person at risk", required=False, initial=True
+        label=_("The caller is the person at risk"), required=False, initial=True
     )
-    person_name = forms.CharField(label="Person at risk", max_length=200, required=False)
+    person_name = forms.CharField(label=_("Person at risk"), max_length=200, required=False)
     person_phone = forms.RegexField(
-        label="Their phone",
+        label=_("Their phone"),
         regex=r"^\+?[0-9 ()\-]{6,40}$",
         max_length=40,
         required=False,
-        error_messages={"invalid": "digits, spaces, + ( ) - only"},
+        error_messages={"invalid": _("digits, spaces, + ( ) - only")},
     )
     location = forms.CharField(
-        label="Where (address, place, landmark)", max_length=500, required=False
+        label=_("Where (address, place, landmark)"), max_length=500, required=False
     )
-    platform = forms.ChoiceField(label="Seen on", choices=PLATFORMS, initial="phone")
-    handle = forms.CharField(label="Account / handle", max_length=200, required=False)
+    platform = forms.ChoiceField(label=_("Seen on"), choices=PLATFORMS, initial="phone")
+    handle = forms.CharField(label=_("Account / handle"), max_length=200, required=False)
     post_url = forms.URLField(
-        label="Post link", max_length=2000, required=False, assume_scheme="https"
+        label=_("Post link"), max_length=2000, required=False, assume_scheme="https"
     )
 
 

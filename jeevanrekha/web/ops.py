@@ -82,7 +82,7 @@ def route_kind(path: str) -> str:
 
 
 class LatencyMiddleware:
-    """Times every request into LATENCY."""
+    """Times every request into LATENCY and tells the client (Server-Timing header)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -90,9 +90,13 @@ class LatencyMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         started = time.perf_counter()
         try:
-            return self.get_response(request)
+            response = self.get_response(request)
         finally:
-            LATENCY.observe(route_kind(request.path), time.perf_counter() - started)
+            elapsed = time.perf_counter() - started
+            LATENCY.observe(route_kind(request.path), elapsed)
+        # The server's own time, for browsers' developer tools and bench/desk_bench.py.
+        response["Server-Timing"] = f"app;dur={elapsed * 1000:.2f}"
+        return response
 
 
 def _age_s(oldest: datetime | None, now: datetime) -> float:

@@ -1,58 +1,74 @@
-"""Desk pages: the live list of cases and alerts, a case page, and health checks."""
+"""Desk pages: the live queue, a case, the review queue, the vehicles board, map outlines,
+and the health check. Cases are read through `queries` (which goes through cases.access)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import hashlib
+from datetime import timedelta
 
+from django.conf import settings
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.db import connection
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.utils import timezone
+from django.views.decorators.http import require_GET
 
-from jeevanrekha.audit.models import AuditEvent
 from jeevanrekha.cases import access
 from jeevanrekha.cases.actions import case_priority
-from jeevanrekha.cases.models import Case
-from jeevanrekha.core.lifecycle import OPEN_STATES
 from jeevanrekha.core.priority import priority_band
-from jeevanrekha.intake.models import Alert, RawAlert, RawAlertStatus
+from jeevanrekha.dispatch.models import VehicleStatus
+from jeevanrekha.intake.models import RawAlert, RawAlertStatus
+from jeevanrekha.web import case_page, labels, outlines, queries
+from jeevanrekha.web.queue_lines import rows_html
 
 QUEUE_LENGTH = 50
+QUEUE_MAX = 200
+VEHICLES_SHOWN = 500
 
 
-@dataclass(frozen=True)
-class QueueRow:
-    """One line of the live queue."""
+def _filters(request: HttpRequest) -> queries.Filters:
+    return queries.Filters(
+        state_name=request.GET.get("state", "").strip()[:80],
+        district=request.GET.get("district", "").strip()[:80],
+    )
 
-    case: Case
-    alert: Alert | None
-    priority: int
-    band: str
+
+def _limit(request: HttpRequest) -> int:
+    try:
+        return max(1, min(QUEUE_MAX, int(request.GET.get("limit", QUEUE_LENGTH))))
+    except ValueError:
+        return QUEUE_LENGTH
 
 
 def _queue_context(request: HttpRequest) -> dict[str, object]:
-    now = timezone.now()
-    cases = (
-        access.cases_visible_to(request.user)
-        .filter(state__in=[s.value for s in OPEN_STATES])
-        .order_by("-priority", "opened_at")
-        .prefetch_related("alerts")[:QUEUE_LENGTH]
+    now, filters = timezone.now(), _filters(request)
+    whole_desk = access.role_of(request.user) in access.WHOLE_DESK_ROLES
+    quarantined = (
+        RawAlert.objects.filter(status=RawAlertStatus.QUARANTINED).count() if whole_desk else 0
     )
-    rows = []
-    for case in cases:
-        score = case_priority(case, now)  # age keeps raising it while the case waits
-        first = next(iter(case.alerts.all()), None)
-        rows.append(QueueRow(case, first, score, priority_band(score)))
-    rows.sort(key=lambda row: (-row.priority, row.case.opened_at))
-    quarantined = RawAlert.objects.filter(status=RawAlertStatus.QUARANTINED).count()
-    return {"rows": rows, "now": now, "quarantined": quarantined}
+    words, rows = rows_html(queries.queue(request.user, now, filters, _limit(request)))
+    return {
+        "words": words,
+        "rows": rows,
+        "counts": queries.queue_counts(request.user, filters),
+        "filters": filters,
+        "now": now,
+        "quarantined": quarantined,
+    }
 
 
 @login_required
 def desk(request: HttpRequest) -> HttpResponse:
     """The live queue: open cases by priority, refreshed without reloading the page."""
-    return render(request, "web/desk.html", _queue_context(request))
+    context = _queue_context(request)
+    names = outlines.districts_by_state()
+    chosen = request.GET.get("state", "").strip() or settings.HOME_STATE
+    context["states"] = list(names)
+    context["districts"] = names.get(chosen, [])
+    context["districts_of"] = chosen
+    return render(request, "web/desk.html", context)
 
 
 @login_required
@@ -63,22 +79,100 @@ def desk_queue(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def case_detail(request: HttpRequest, case_id: int) -> HttpResponse:
-    """One case: its alerts and its timeline from the audit trail."""
+    """One case: the post, the person, where, the map, the requests, the timeline, the buttons."""
     case = access.case_for(request.user, case_id)
     if case is None:
         raise Http404("no such case")
-    alerts = Alert.objects.filter(case=case).order_by("received_at")
-    timeline = AuditEvent.objects.filter(object_type="case", object_id=str(case.pk))
-    same_person = (
-        access.cases_visible_to(request.user)
-        .filter(subject_id=case.subject_id)
-        .exclude(pk=case.pk)
-        .order_by("-opened_at")
-        if case.subject_id
-        else Case.objects.none()
-    )
-    context = {"case": case, "alerts": alerts, "timeline": timeline, "same_person": same_person}
+    now = timezone.now()
+    data = queries.case_data(request.user, case)
+    score = case_priority(case, now)
+    context = {
+        "case": case,
+        "now": now,
+        "data": data,
+        "band": priority_band(score),
+        "priority": score,
+        "risk": case_page.risk_summary(case),
+        "tasks": case_page.task_views(data, now),
+        "failed": queries.failed_notifications(data.notifications),
+        "timeline": case_page.timeline(data),
+        "map": case_page.map_data(case, data),
+        "place": case.location if isinstance(case.location, dict) else {},
+        "trace_phone": next((r.value for r in reversed(data.evidence) if r.kind == "phone"), ""),
+        **case_page.actions(request.user, case),
+    }
     return render(request, "web/case.html", context)
+
+
+@login_required
+def review_queue(request: HttpRequest) -> HttpResponse:
+    """Posts raised by the watch over public posts, waiting for a person to confirm or dismiss."""
+    cases = list(queries.review_cases(request.user)[:QUEUE_MAX])
+    alerts = queries.first_alerts([c.pk for c in cases])
+    now = timezone.now()
+    rows = [(c, alerts.get(c.pk, (None, 0))[0], now - c.opened_at) for c in cases]
+    return render(request, "web/review.html", {"rows": rows, "now": now})
+
+
+@login_required
+def vehicles_board(request: HttpRequest) -> HttpResponse:
+    """The 112 vehicles: status, station, last position and the case each is on."""
+    vehicles = queries.vehicles_visible_to(request.user)
+    district = request.GET.get("district", "").strip()[:80]
+    status = request.GET.get("status", "").strip()
+    if district:
+        vehicles = vehicles.filter(district__iexact=district)
+    if status in VehicleStatus.values:
+        vehicles = vehicles.filter(status=status)
+    statuses = [(s, labels.label(labels.VEHICLE_STATUSES, s)) for s in VehicleStatus.values]
+    totals = queries.vehicle_totals(queries.vehicles_visible_to(request.user))
+    now = timezone.now()
+    context = {
+        "now": now,
+        "vehicles": queries.vehicle_rows(
+            vehicles.order_by("district", "code")[:VEHICLES_SHOWN],
+            now,
+            timedelta(seconds=settings.DISPATCH_VEHICLE_STALE_SECONDS),
+        ),
+        "totals": [(s, word, totals.get(s, 0)) for s, word in statuses],
+        "districts": queries.vehicle_districts(request.user),
+        "statuses": statuses,
+        "district": district,
+        "status": status,
+        "stale_after": settings.DISPATCH_VEHICLE_STALE_SECONDS,
+        "shown": VEHICLES_SHOWN,
+    }
+    return render(request, "web/vehicles.html", context)
+
+
+def _geojson(request: HttpRequest, data: bytes) -> HttpResponse:
+    etag = '"' + hashlib.sha256(data).hexdigest()[:32] + '"'
+    if request.headers.get("If-None-Match") == etag:
+        return HttpResponse(status=304, headers={"ETag": etag})
+    response = HttpResponse(data, content_type="application/geo+json")
+    response["ETag"] = etag
+    response["Cache-Control"] = "private, max-age=86400"
+    return response
+
+
+@login_required
+@require_GET
+def geo_states(request: HttpRequest) -> HttpResponse:
+    """Simplified outlines of every state (GeoJSON), for the case map."""
+    if access.role_of(request.user) is None:
+        raise PermissionDenied("no desk role")
+    return _geojson(request, outlines.states_geojson())
+
+
+@login_required
+@require_GET
+def geo_districts(request: HttpRequest, state: str) -> HttpResponse:
+    """Simplified outlines of one state's districts (GeoJSON)."""
+    if access.role_of(request.user) is None:
+        raise PermissionDenied("no desk role")
+    if state not in outlines.known_states():
+        raise Http404("no such state")
+    return _geojson(request, outlines.districts_geojson(state))
 
 
 def healthz(request: HttpRequest) -> JsonResponse:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import http.cookiejar
 import os
 import re
@@ -12,6 +13,8 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+
+from django_otp.oath import TOTP
 
 from tests.e2e.conftest import BIN, Database, free_port
 
@@ -28,14 +31,24 @@ def read_until(process: subprocess.Popen[str], pattern: str, seconds: float) -> 
     raise AssertionError(f"demo never printed {pattern!r}: {''.join(seen)}")
 
 
-def sign_in(base: str, password: str) -> urllib.request.OpenerDirector:
+def post_form(opener: urllib.request.OpenerDirector, url: str, fields: dict[str, str]) -> str:
+    """Fill in the form on the page at url (its CSRF token included); the page it leads to."""
+    page = opener.open(url).read().decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token, page
+    form = {**fields, "csrfmiddlewaretoken": token.group(1)}
+    with opener.open(url, urllib.parse.urlencode(form).encode()) as reply:
+        return str(reply.geturl())
+
+
+def sign_in(base: str, password: str, totp_secret: str) -> urllib.request.OpenerDirector:
+    """As a newcomer does: the printed password, then the code from the printed secret."""
     jar = http.cookiejar.CookieJar()
     opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
-    page = opener.open(f"{base}/login/").read().decode()
-    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
-    assert token
-    form = {"username": "demo", "password": password, "csrfmiddlewaretoken": token.group(1)}
-    opener.open(f"{base}/login/", urllib.parse.urlencode(form).encode())
+    landed = post_form(opener, f"{base}/login/", {"username": "demo", "password": password})
+    assert landed == f"{base}/login/code/", landed
+    code = f"{TOTP(base64.b32decode(totp_secret)).token():06d}"
+    assert post_form(opener, landed, {"code": code}) == f"{base}/"
     return opener
 
 
@@ -56,7 +69,10 @@ def test_demo_serves_the_desk_with_arriving_alerts(database: Database, tmp_path:
     )
     try:
         password = read_until(demo, r"password: (\S+)", 60).group(1)
-        desk = sign_in(f"http://127.0.0.1:{port}", password)
+        totp_secret = read_until(demo, r"TOTP secret to an authenticator app: ([A-Z2-7]+)", 5)
+        code_line = read_until(demo, r"alert 1: HTTP \d+ · sign-in code (\d{6})", 30)
+        assert code_line  # the newcomer's way: the latest code is on every alert line
+        desk = sign_in(f"http://127.0.0.1:{port}", password, totp_secret.group(1))
         rows: list[str] = []
         for _ in range(60):
             queue = desk.open(f"http://127.0.0.1:{port}/desk/queue/").read().decode()

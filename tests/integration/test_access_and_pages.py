@@ -12,17 +12,14 @@ from django.test import Client
 from jeevanrekha.cases import access
 from jeevanrekha.cases.actions import do_create_desk_user
 from jeevanrekha.cases.models import Case, Role
-from tests.conftest import PostAlert, fixture_alert
+from tests.conftest import PostAlert, desk_user, fixture_alert, sign_in
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-desk-password-42"
 
 
 def user(name: str, role: Role, district: str = "") -> Client:
-    do_create_desk_user(name, role, district, PASSWORD, actor="test")
-    client = Client()
-    assert client.login(username=name, password=PASSWORD)
-    return client
+    return desk_user(name, role, district)
 
 
 def case_in(district: str, post_alert: PostAlert, n: int) -> int:
@@ -40,8 +37,7 @@ def test_a_district_officer_sees_only_their_district(post_alert: PostAlert) -> N
     officer = get_user_model().objects.get(username="do_lko")
     assert set(access.cases_visible_to(officer).values_list("pk", flat=True)) == {lucknow}
     assert access.case_for(officer, prayagraj) is None
-    client = Client()
-    client.login(username="do_lko", password=PASSWORD)
+    client = sign_in(Client(), "do_lko")
     assert client.get(f"/cases/{prayagraj}/").status_code == 404
     assert client.get(f"/cases/{lucknow}/").status_code == 200
 

@@ -9,23 +9,19 @@ from django.test import Client
 
 from jeevanrekha.audit import chain
 from jeevanrekha.audit.models import AuditEvent
-from jeevanrekha.cases.actions import do_create_desk_user
 from jeevanrekha.cases.models import Case, Role
 from jeevanrekha.intake.actions import do_save_source
 from jeevanrekha.intake.checks import forget_sources
 from jeevanrekha.intake.models import Alert, RawAlert, RawAlertStatus
 from jeevanrekha.intake.signing import signed_headers
-from tests.conftest import PostAlert, fixture_alert
+from tests.conftest import PostAlert, desk_user, fixture_alert
 
 pytestmark = pytest.mark.django_db
 PASSWORD = "a-long-desk-password-42"
 
 
 def signed_in(name: str, role: Role) -> Client:
-    do_create_desk_user(name, role, "", PASSWORD, actor="test")
-    client = Client()
-    assert client.login(username=name, password=PASSWORD)
-    return client
+    return desk_user(name, role)
 
 
 CALL = {

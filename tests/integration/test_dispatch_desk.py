@@ -9,8 +9,8 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from jeevanrekha.cases.actions import do_create_desk_user
 from jeevanrekha.cases.models import Role, Task
+from tests.conftest import desk_user
 from tests.unit.dispatch.support import add_vehicle, make_case
 
 pytestmark = pytest.mark.django_db
@@ -18,10 +18,7 @@ T0 = datetime(2026, 9, 7, 3, 25, tzinfo=UTC)
 
 
 def login(name: str, role: Role, district: str = "") -> Client:
-    do_create_desk_user(name, role, district, "a-long-desk-password-42", actor="test")
-    client = Client()
-    assert client.login(username=name, password="a-long-desk-password-42")
-    return client
+    return desk_user(name, role, district)
 
 
 def test_confirm_and_dispatch_from_the_case_page(desk_client: Client) -> None:

@@ -1,6 +1,7 @@
 """`jeevanrekha demo`: the desk on http://127.0.0.1:8000 with a live stream of alerts.
 
-Migrates the database, makes a demo operator account (printing its password), starts the
+Migrates the database, makes a demo supervisor account (printing its password, its TOTP
+secret, and the current sign-in code on every alert line), starts the
 production server (gunicorn) and keeps posting signed alerts to it through the real API.
 """
 
@@ -19,9 +20,14 @@ from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
+from django.utils import timezone
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from jeevanrekha.accounts import totp
+from jeevanrekha.accounts.actions import do_issue_totp_device
 from jeevanrekha.cases.actions import do_create_desk_user
 from jeevanrekha.cases.models import Role
 from jeevanrekha.intake.actions import do_save_source
@@ -79,6 +85,18 @@ def run_stages() -> None:
             time.sleep(1.0)
 
 
+def demo_account(password: str) -> TOTPDevice:
+    """The demo supervisor with a fresh password and a TOTP device whose codes the demo prints."""
+    do_create_desk_user("demo", Role.SUPERVISOR, "", password, actor="cli:demo")
+    user = get_user_model().objects.get(username="demo")
+    # The secret stays from one demo run to the next (an app that has it keeps working).
+    device = totp.confirmed_device(user) or do_issue_totp_device(
+        user, confirmed=True, reset=True, actor="cli:demo", at=timezone.now()
+    )
+    assert device is not None  # reset=True always issues one
+    return device
+
+
 class Command(BaseCommand):
     help = "Run the desk with a demo account and a live simulated stream of alerts."
 
@@ -91,7 +109,7 @@ class Command(BaseCommand):
         call_command("migrate", verbosity=0)
         self.import_demo_stations()
         password = secrets.token_urlsafe(12)
-        do_create_desk_user("demo", Role.SUPERVISOR, "", password, actor="cli:demo")
+        device = demo_account(password)
         secret = secrets.token_urlsafe(32)
         do_save_source(DEMO_SOURCE, secret, "", actor="cli:demo")
         base = f"http://{options['bind']}"
@@ -102,10 +120,12 @@ class Command(BaseCommand):
             self.stdout.write(
                 self.style.SUCCESS(
                     f"\nJeevan Rekha desk: {base}/\n  user: demo\n  password: {password}\n"
+                    f"  sign-in code: the latest one printed below (each alert line shows it), or\n"
+                    f"  add this TOTP secret to an authenticator app: {totp.secret(device)}\n"
                     "Feeding simulated alerts; Ctrl-C stops.\n"
                 )
             )
-            self.feed(f"{base}/api/v1/alerts", secret, options["every"], options["count"])
+            self.feed(f"{base}/api/v1/alerts", secret, options["every"], options["count"], device)
         except KeyboardInterrupt:
             pass
         finally:
@@ -122,13 +142,15 @@ class Command(BaseCommand):
         call_command("geo", "demo-stations", str(stations), stdout=io.StringIO())
         call_command("geo", "import-stations", str(stations), stdout=io.StringIO())
 
-    def feed(self, url: str, secret: str, every: float, count: int) -> None:
-        """Post alerts at random intervals, printing one line each."""
+    def feed(self, url: str, secret: str, every: float, count: int, device: TOTPDevice) -> None:
+        """Post alerts at random intervals, printing one line each with the sign-in code."""
         rng = random.Random()
         number = 0
         while not count or number < count:
             number += 1
             body = feed.body(rng, DEMO_SOURCE, number)
             status = post(url, body, signed_headers(DEMO_SOURCE, secret, body))
-            self.stdout.write(f"alert {number}: HTTP {status}")
+            self.stdout.write(
+                f"alert {number}: HTTP {status} · sign-in code {totp.code_at(device)}"
+            )
             time.sleep(rng.expovariate(1 / every))
