@@ -104,12 +104,16 @@ def subjects_for(
 _TABLE = SubjectIdentifier._meta.db_table
 _KNOWN = f"SELECT kind, value, subject_id FROM {_TABLE} WHERE value {{}}"
 # PostgreSQL: one index probe per value (the intake's batch reads this as part of one
-# statement: intake/actions.py). With `value = ANY(...)` the planner chose a full
-# scan of the table (it prices a probe per value above reading a young table), and that
-# scan grew with every alert received.
+# statement: intake/actions.py). With `value = ANY(...)`, or a plain join to the values,
+# the planner chose a hash join over a full scan of the table (it prices a probe per value
+# above reading a young table, and keeps doing so as the table grows past its last
+# ANALYZE), and that scan grew with every alert received. `OFFSET 0` keeps the lateral
+# subquery from being flattened into a join, so it can only be run once per value, and a
+# single-value equality on the unique index's leading column is an index probe.
 KNOWN_PG = (
     f"SELECT s.kind, s.value, s.subject_id FROM unnest(%s::text[]) AS v(value) "
-    f"CROSS JOIN LATERAL (SELECT kind, value, subject_id FROM {_TABLE} WHERE value = v.value) s"
+    f"CROSS JOIN LATERAL (SELECT kind, value, subject_id FROM {_TABLE} "
+    f"WHERE value = v.value OFFSET 0) s"
 )
 
 
