@@ -15,7 +15,7 @@ from django.contrib import admin
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse
-from django.urls import reverse
+from django.urls import path, reverse
 from django.utils.translation import gettext_lazy as _
 
 from jeevanrekha.accounts import views
@@ -49,3 +49,28 @@ class DeskAdminSite(admin.AdminSite):
 
     def logout(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> Any:
         return views.sign_out(request)
+
+    def get_urls(self) -> list[Any]:
+        from jeevanrekha.dispatch.ladder_page import ladders_page
+
+        def ladders(request: HttpRequest) -> HttpResponse:
+            return ladders_page(request, dict(self.each_context(request)))
+
+        return [path("ladders/", self.admin_view(ladders), name="ladders"), *super().get_urls()]
+
+    def get_app_list(self, request: HttpRequest, app_label: str | None = None) -> list[Any]:
+        """Django's list, with the (read-only) escalation ladders beside the contacts."""
+        apps: list[Any] = super().get_app_list(request, app_label)
+        for app in apps:
+            if app["app_label"] == "dispatch":
+                app["models"].append(
+                    {
+                        "name": _("Escalation ladders"),
+                        "object_name": "EscalationLadder",
+                        "admin_url": reverse("admin:ladders"),
+                        "add_url": None,
+                        "view_only": True,
+                        "perms": {"add": False, "change": False, "delete": False, "view": True},
+                    }
+                )
+        return apps

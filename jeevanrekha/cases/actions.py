@@ -17,8 +17,11 @@ from django.utils import timezone
 from jeevanrekha.audit import chain as audit
 from jeevanrekha.bus.outbox import emit
 from jeevanrekha.cases.models import (
+    CallResult,
     Case,
+    CaseNote,
     DeskProfile,
+    NoteKind,
     Outcome,
     OutcomeCode,
     Role,
@@ -292,6 +295,50 @@ def do_record_outcome(
         )
         emit("outcome_recorded", {"case_id": case.pk, **after}, at=at, key=str(case.pk))
         return outcome
+
+
+@dataclass(frozen=True)
+class NoteIn:
+    """A note, or a call for the call log (party, direction and result)."""
+
+    kind: NoteKind
+    text: str = ""
+    party: str = ""
+    incoming: bool = False
+    result: CallResult | None = None
+
+
+def do_add_case_note(case_id: int, note: NoteIn, *, actor: str, at: datetime) -> CaseNote:
+    """Add a note or a call to a case's log. Any state, closed cases too (a late call).
+
+    The audit event says which note and, for a call, how it went; not the text or the
+    party, which may name people (the note row holds them, for retention to reach).
+    """
+    if note.kind == NoteKind.CALL and note.result is None:
+        raise ValueError("a call needs its result")
+    if note.kind == NoteKind.NOTE and not note.text.strip():
+        raise ValueError("a note needs text")
+    with transaction.atomic():
+        case = Case.objects.get(pk=case_id)
+        row = CaseNote.objects.create(
+            case=case,
+            kind=note.kind,
+            text=note.text.strip()[:4000],
+            party=note.party.strip()[:200],
+            incoming=note.incoming if note.kind == NoteKind.CALL else False,
+            result=(note.result or "") if note.kind == NoteKind.CALL else "",
+            author=actor,
+            at=at,
+        )
+        after: dict[str, Any] = {"note_id": row.pk, "kind": row.kind}
+        if row.kind == NoteKind.CALL:
+            after |= {"result": row.result, "incoming": row.incoming}
+        action = "call_logged" if row.kind == NoteKind.CALL else "note_added"
+        audit.append(
+            at=at, actor=actor, action=action, object_type="case", object_id=case.pk, after=after
+        )
+        emit(action, {"case_id": case.pk, **after}, at=at, key=str(case.pk))
+        return row
 
 
 def do_create_desk_user(

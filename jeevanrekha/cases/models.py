@@ -201,3 +201,42 @@ class Outcome(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case} → {self.code}"
+
+
+class NoteKind(models.TextChoices):
+    NOTE = "note", "Note"
+    CALL = "call", "Phone call"
+
+
+class CallResult(models.TextChoices):
+    """How a phone call of the desk went (the subject, a family member, a station ...)."""
+
+    ANSWERED = "answered", "Answered"
+    NO_ANSWER = "no_answer", "Rang, no answer"
+    SWITCHED_OFF = "switched_off", "Switched off"
+    BUSY = "busy", "Busy"
+    NOT_REACHABLE = "not_reachable", "Not reachable"
+    WRONG_NUMBER = "wrong_number", "Wrong number"
+
+
+class CaseNote(models.Model):
+    """A note on a case, or a phone call the desk made or took (the call log).
+
+    Kept beside the audit trail, not in it: the text may hold personal details that the
+    retention rules must be able to remove; the audit event says who added which note.
+    """
+
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes")
+    kind = models.CharField(max_length=8, choices=NoteKind.choices)
+    text = models.TextField(blank=True)
+    party = models.CharField(max_length=200, blank=True, help_text="who was called, or called")
+    incoming = models.BooleanField(default=False, help_text="a call the desk took")
+    result = models.CharField(max_length=16, choices=CallResult.choices, blank=True)
+    author = models.CharField(max_length=150)
+    at = models.DateTimeField()
+
+    class Meta:
+        indexes = [models.Index(fields=["case", "at"], name="case_note_case_at")]
+
+    def __str__(self) -> str:
+        return f"{self.kind} on case {self.case_id} by {self.author}"

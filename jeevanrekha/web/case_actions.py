@@ -1,5 +1,6 @@
-"""Case page buttons that end a case: record the outcome (with the field's reason codes)
-and close. Each is a POST to `do_*` actions; a refusal comes back as a message."""
+"""Case page buttons: a note or a call for the call log; record the outcome (with the
+field's reason codes) and close. Each is a POST to `do_*` actions; a refusal comes back as
+a message."""
 
 from __future__ import annotations
 
@@ -14,8 +15,13 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from jeevanrekha.cases import access
-from jeevanrekha.cases.actions import do_apply_case_command, do_record_outcome
-from jeevanrekha.cases.models import Case, Outcome, OutcomeCode, ReasonCode
+from jeevanrekha.cases.actions import (
+    NoteIn,
+    do_add_case_note,
+    do_apply_case_command,
+    do_record_outcome,
+)
+from jeevanrekha.cases.models import CallResult, Case, NoteKind, Outcome, OutcomeCode, ReasonCode
 from jeevanrekha.core.lifecycle import CaseCommand, CaseState, IllegalTransition, allowed_commands
 from jeevanrekha.web import labels
 
@@ -90,4 +96,36 @@ def close_case(request: HttpRequest, case_id: int) -> HttpResponse:
         )
     else:
         messages.success(request, _("%(case)s closed.") % {"case": case.reference})
+    return redirect("case", case.pk)
+
+
+@login_required
+@require_POST
+def add_note(request: HttpRequest, case_id: int) -> HttpResponse:
+    """A note, or a call for the call log: who, which way, how it went, what was said."""
+    case = _case(request, case_id)
+    kind = request.POST.get("kind", "")
+    result = request.POST.get("result", "")
+    text = request.POST.get("text", "").strip()[:4000]
+    if kind not in NoteKind.values:
+        messages.error(request, _("Choose a note or a phone call."))
+        return redirect("case", case.pk)
+    if kind == NoteKind.CALL and result not in CallResult.values:
+        messages.error(request, _("Say how the call went."))
+        return redirect("case", case.pk)
+    if kind == NoteKind.NOTE and not text:
+        messages.error(request, _("Write the note first."))
+        return redirect("case", case.pk)
+    note = NoteIn(
+        kind=NoteKind(kind),
+        text=text,
+        party=request.POST.get("party", "")[:200],
+        incoming=request.POST.get("incoming") == "1",
+        result=CallResult(result) if kind == NoteKind.CALL else None,
+    )
+    do_add_case_note(case.pk, note, actor=_actor(request), at=timezone.now())
+    if kind == NoteKind.CALL:
+        messages.success(request, _("Call logged."))
+    else:
+        messages.success(request, _("Note added."))
     return redirect("case", case.pk)

@@ -11,7 +11,16 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from jeevanrekha.cases import access
-from jeevanrekha.cases.models import Case, OutcomeCode, ReasonCode, TaskKind, TaskState
+from jeevanrekha.cases.models import (
+    CallResult,
+    Case,
+    CaseNote,
+    NoteKind,
+    OutcomeCode,
+    ReasonCode,
+    TaskKind,
+    TaskState,
+)
 from jeevanrekha.core.lifecycle import CaseCommand, CaseState, allowed_commands
 from jeevanrekha.dispatch.actions import REPORTS
 from jeevanrekha.dispatch.dispatching import dispatch_ready, home_state
@@ -58,12 +67,36 @@ def timeline(data: CaseData) -> list[TimelineEntry]:
         )
         for a in data.alerts
     ]
+    entries.extend(_note_entry(note) for note in data.notes)
     for event in data.events:
+        if event.action in _SHOWN_BY_NOTES:
+            continue
         detail = _event_detail(event.object_type, event.object_id, event.after)
         what = labels.label(labels.TIMELINE, event.action)
         entries.append(TimelineEntry(event.at, what, event.action, event.actor, detail))
     entries.extend(_message_entry(note) for note in data.notifications)
     return sorted(entries, key=lambda e: e.at)
+
+
+# Audit events whose note rows the timeline shows in full (text, party, result).
+_SHOWN_BY_NOTES = {"note_added", "call_logged"}
+
+
+def _note_entry(note: CaseNote) -> TimelineEntry:
+    code = "call_logged" if note.kind == NoteKind.CALL else "note_added"
+    bits = []
+    if note.kind == NoteKind.CALL:
+        party = note.party or "—"
+        if note.incoming:
+            bits.append(_("from %(party)s") % {"party": party})
+        else:
+            bits.append(_("to %(party)s") % {"party": party})
+        bits.append(labels.label(labels.CALL_RESULTS, note.result))
+    if note.text:
+        bits.append(note.text)
+    return TimelineEntry(
+        note.at, labels.label(labels.TIMELINE, code), code, note.author, " · ".join(bits)
+    )
 
 
 def _event_detail(object_type: str, object_id: str, after: Any) -> str:
@@ -209,6 +242,7 @@ def actions(request_user: Any, case: Case) -> dict[str, Any]:
         "can_dispatch": CaseState(case.state) in DISPATCHABLE,
         "reports": [(r, labels.label(labels.REPORTS, r)) for r in REPORTS],
         "outcome_choices": [(c.value, labels.label(labels.OUTCOMES, c.value)) for c in OutcomeCode],
+        "call_results": [(c.value, labels.label(labels.CALL_RESULTS, c.value)) for c in CallResult],
         "reason_choices": [(c.value, labels.label(labels.REASONS, c.value)) for c in ReasonCode],
         "high_confidence": settings.DISPATCH_HIGH_CONFIDENCE,
         "trace_kind": TaskKind.TRACE.value,

@@ -129,6 +129,15 @@ IDENTIFIERS: dict[str, Promise] = {
     "post": _("Post link"),
 }
 
+CALL_RESULTS: dict[str, Promise] = {
+    "answered": _("Answered"),
+    "no_answer": _("Rang, no answer"),
+    "switched_off": _("Switched off"),
+    "busy": _("Busy"),
+    "not_reachable": _("Not reachable"),
+    "wrong_number": _("Wrong number"),
+}
+
 TIMELINE: dict[str, Promise] = {
     "alert_received": _("Alert received"),
     "case_opened": _("Case opened"),
@@ -153,6 +162,8 @@ TIMELINE: dict[str, Promise] = {
     "review_dismissed": _("Review: dismissed"),
     "dispatch_confirmed": _("Dispatch confirmed"),
     "outcome_recorded": _("Outcome recorded"),
+    "note_added": _("Note"),
+    "call_logged": _("Phone call"),
     "task_created": _("Request sent"),
     "task_acknowledged": _("Request acknowledged"),
     "task_reported": _("Report from the field"),

@@ -19,6 +19,7 @@ from jeevanrekha.cases import access
 from jeevanrekha.cases.actions import case_priority
 from jeevanrekha.cases.models import (
     Case,
+    CaseNote,
     DeskProfile,
     Outcome,
     Role,
@@ -182,6 +183,7 @@ class CaseData:
     identifiers: list[SubjectIdentifier]
     earlier: list[Case]
     evidence: list[EvidenceRow] = field(default_factory=list)
+    notes: list[CaseNote] = field(default_factory=list)  # notes and the call log
 
 
 def evidence_rows(alerts: list[Alert]) -> list[EvidenceRow]:
@@ -235,6 +237,7 @@ def case_data(user: User, case: Case) -> CaseData:
         )
     data = CaseData(alerts, tasks, notes, list(events), outcome, identifiers, earlier)
     data.evidence = evidence_rows(alerts)
+    data.notes = list(CaseNote.objects.filter(case=case).order_by("at", "id"))
     return data
 
 

@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/<int:case_id>/", views.case_detail, name="case"),
     path("cases/<int:case_id>/review/confirm", entry.review_confirm, name="review-confirm"),
     path("cases/<int:case_id>/review/dismiss", entry.review_dismiss, name="review-dismiss"),
+    path(f"{CASE}note", case_actions.add_note, name="case-note"),
     path(f"{CASE}outcome", case_actions.record_outcome, name="case-outcome"),
     path(f"{CASE}close", case_actions.close_case, name="case-close"),
     path(f"{CASE}dispatch/confirm", dv.confirm_dispatch, name="dispatch-confirm"),

@@ -27,8 +27,9 @@ from django.utils import timezone
 
 from jeevanrekha.cases.actions import do_create_desk_user
 from jeevanrekha.cases.models import Case, Role, Task, TaskKind
-from jeevanrekha.dispatch.models import AckLink
+from jeevanrekha.dispatch.models import AckLink, Contact, Partner
 from jeevanrekha.dispatch.notify import link_token
+from jeevanrekha.geo.models import Station
 from jeevanrekha.intake.models import RawAlert, RawAlertStatus
 from tests.conftest import DESK_PASSWORD, PostAlert, enrolled_device, fixture_alert, sign_in
 from tests.unit.dispatch.support import add_vehicle
@@ -141,6 +142,22 @@ def make_sample(post_alert: PostAlert) -> Sample:
         expires_at=now + timedelta(hours=6),
     )
     add_vehicle("PRV-LKO-7", 26.86, 80.95, now)
+    # Objects for the admin's set-up pages (stations, contacts, partners).
+    Station.objects.create(
+        name="Hazratganj",
+        district="Lucknow",
+        state="Uttar Pradesh",
+        lat=26.85,
+        lon=80.94,
+        imported_at=now,
+    )
+    Contact.objects.create(
+        scope="district:Lucknow",
+        role="station_house_officer",
+        transport="email",
+        address="sho@example.invalid",
+    )
+    Partner.objects.create(name="up112", secret="k" * 40, created_at=now)
     group, _ = Group.objects.get_or_create(name="operator")
     do_create_desk_user("sample.person", Role.OPERATOR, "", DESK_PASSWORD, actor="test")
     enrolled_device("sample.person")  # an object for the admin's TOTP device pages

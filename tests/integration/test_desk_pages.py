@@ -13,7 +13,9 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from jeevanrekha.cases.models import Case, Outcome, Role, TaskKind
+from jeevanrekha.audit import chain
+from jeevanrekha.audit.models import AuditEvent
+from jeevanrekha.cases.models import Case, CaseNote, Outcome, Role, TaskKind
 from jeevanrekha.dispatch.actions import do_open_task
 from jeevanrekha.intake.models import Alert
 from tests.conftest import desk_user
@@ -164,3 +166,48 @@ def test_review_page_and_vehicles_board(desk_client: Client) -> None:
     assert "PRV-LKO-1" in board and f"JR-{case.pk:06d}" in board
     officer = desk_user("do_agra", Role.DISTRICT_OFFICER, "Agra")
     assert "PRV-LKO-1" not in officer.get("/vehicles/").content.decode()
+
+
+def test_the_call_log_and_notes(desk_client: Client) -> None:
+    case = cases(1, state="dispatched")[0]
+    url = f"/cases/{case.pk}/note"
+    refused = desk_client.post(url, {"kind": "call", "party": "the subject"}, follow=True)
+    assert "Say how the call went." in refused.content.decode()
+    empty = desk_client.post(url, {"kind": "note", "text": "  "}, follow=True)
+    assert "Write the note first." in empty.content.decode()
+    assert not CaseNote.objects.exists()
+    called = desk_client.post(
+        url,
+        {"kind": "call", "party": "SHO Hazratganj", "result": "no_answer", "incoming": "0"},
+        follow=True,
+    )
+    assert "Call logged." in called.content.decode()
+    noted = desk_client.post(
+        url, {"kind": "note", "text": "Mother says he left at 3 a.m."}, follow=True
+    )
+    page = noted.content.decode()
+    assert "Note added." in page
+    # Both on the timeline, with what only the note rows hold.
+    assert "to SHO Hazratganj · Rang, no answer" in page
+    assert "Mother says he left at 3 a.m." in page
+    call, note = CaseNote.objects.order_by("at", "id")
+    assert (call.kind, call.result, call.author) == ("call", "no_answer", "user:supervisor1")
+    assert (note.kind, note.result, note.text) == ("note", "", "Mother says he left at 3 a.m.")
+    events = AuditEvent.objects.filter(object_type="case", object_id=str(case.pk))
+    logged = events.get(action="call_logged")
+    assert logged.after == {
+        "note_id": call.pk,
+        "kind": "call",
+        "result": "no_answer",
+        "incoming": False,
+    }
+    # The audit trail says which note, never what it says (retention must reach the text).
+    assert "Mother" not in str(events.get(action="note_added").after)
+    assert chain.verify()[1] is None
+
+
+def test_an_auditor_cannot_add_to_the_call_log(desk_client: Client) -> None:
+    case = cases(1)[0]
+    auditor = desk_user("aud2", Role.AUDITOR)
+    reply = auditor.post(f"/cases/{case.pk}/note", {"kind": "note", "text": "x"})
+    assert reply.status_code == 403 and not CaseNote.objects.exists()
