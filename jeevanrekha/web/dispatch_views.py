@@ -15,6 +15,7 @@ from django.core import signing
 from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -49,14 +50,15 @@ def _case(request: HttpRequest, case_id: int) -> Case:
     return case
 
 
-def _run(request: HttpRequest, case: Case, done: str, action: object) -> HttpResponse:
+def _run(request: HttpRequest, case: Case | str, done: str, action: object) -> HttpResponse:
+    """Run the action; its refusal or success as a message; back to the case (or a URL)."""
     try:
         result = action() if callable(action) else None
     except (dispatching.NotReady, TaskClosed, ValueError) as exc:
         messages.error(request, str(exc))
     else:
         messages.success(request, done.format(result=result))
-    return redirect("case", case.pk)
+    return redirect(case) if isinstance(case, str) else redirect("case", case.pk)
 
 
 @login_required
@@ -138,20 +140,30 @@ def refer_counsellor(request: HttpRequest, case_id: int) -> HttpResponse:
     )
 
 
-def _task(request: HttpRequest, task_id: int) -> tuple[Task, Case]:
-    task = Task.objects.filter(pk=task_id).first()
+def _task(request: HttpRequest, task_id: int) -> tuple[Task, Case | str]:
+    """A task this user may work (the desk; STF its traces; a counsellor its referrals),
+    and where to go back to: the case page, or the requests page for roles without cases."""
+    task = access.task_for(request.user, task_id)
     if task is None:
         raise Http404("no such task")
-    return task, _case(request, task.case_id)
+    if not access.can_work_task(request.user, task):
+        raise PermissionDenied("your role does not work this request")
+    case = access.case_for(request.user, task.case_id)
+    return task, case if case is not None else reverse("my-tasks")
 
 
 @login_required
 @require_POST
 def report_task(request: HttpRequest, task_id: int) -> HttpResponse:
-    """The desk records what someone said on the phone (acknowledged, on scene, ...)."""
+    """The desk records what someone said on the phone (acknowledged, on scene, ...);
+    STF and counsellors acknowledge their own requests here."""
     task, case = _task(request, task_id)
     report = request.POST.get("report", "")
-    by = request.POST.get("by", "").strip() or "by phone"
+    # The desk records what someone said on the phone; others report for themselves.
+    myself = request.user.get_username()
+    by = request.POST.get("by", "").strip() or (
+        "by phone" if access.can_work_alerts(request.user) else myself
+    )
     return _run(
         request,
         case,
@@ -166,10 +178,10 @@ def report_task(request: HttpRequest, task_id: int) -> HttpResponse:
 @login_required
 @require_POST
 def trace_fix(request: HttpRequest, task_id: int) -> HttpResponse:
-    """The desk types in the fix STF read out on the phone."""
+    """The fix of a trace: typed in by the desk from a call, or by the STF analyst."""
     from jeevanrekha.dispatch.tracing import record_fix
 
-    task, case = _task(request, task_id)
+    task, back = _task(request, task_id)
     try:
         fix = {
             "lat": float(request.POST["lat"]),
@@ -179,10 +191,10 @@ def trace_fix(request: HttpRequest, task_id: int) -> HttpResponse:
         }
     except (KeyError, ValueError):
         messages.error(request, _("A fix needs numbers for lat, lon and radius."))
-        return redirect("case", case.pk)
+        return redirect(back) if isinstance(back, str) else redirect("case", back.pk)
     return _run(
         request,
-        case,
+        back,
         _("Trace fix recorded."),
         lambda: record_fix(task.pk, fix, actor=_actor(request), at=timezone.now()),
     )

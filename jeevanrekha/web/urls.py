@@ -1,7 +1,7 @@
 from django.urls import path
 from django.views.i18n import set_language
 
-from jeevanrekha.web import case_actions, entry, ops, views
+from jeevanrekha.web import case_actions, entry, ops, requests_page, views
 from jeevanrekha.web import dispatch_views as dv
 
 CASE = "cases/<int:case_id>/"
@@ -21,6 +21,7 @@ urlpatterns = [
     path(f"{CASE}dispatch/trace", dv.request_trace, name="dispatch-trace"),
     path(f"{CASE}dispatch/forward", dv.forward, name="dispatch-forward"),
     path(f"{CASE}dispatch/counsellor", dv.refer_counsellor, name="dispatch-counsellor"),
+    path("tasks/", requests_page.my_requests, name="my-tasks"),
     path("tasks/<int:task_id>/report", dv.report_task, name="dispatch-task-report"),
     path("tasks/<int:task_id>/fix", dv.trace_fix, name="dispatch-task-fix"),
     path("t/<str:token>", dv.one_tap, name="one-tap"),

@@ -101,6 +101,7 @@ def desk_nav(request: HttpRequest) -> list[dict[str, Any]]:
         ("review", _("Review"), "v", role is not None),
         ("phone-in", _("Phone-in"), "n", works),
         ("vehicles", _("Vehicles"), "", role is not None),
+        ("my-tasks", _("Requests"), "r", role is not None),
         ("quarantine", _("Quarantine"), "", whole),
     ]
     out = []
