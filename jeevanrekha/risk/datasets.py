@@ -34,6 +34,7 @@ class Row:
     fold: int = -1  # cross-validation fold for cssrs7 and twitter_intention, else -1
     lang: str = ""
     kind: str = ""
+    origin: str = ""  # a copy's original text (spelling variants): kept in the same inner fold
 
 
 def shared_dir(path: str | Path | None = None) -> Path:
@@ -122,6 +123,10 @@ _SWAPS = (
     ("hu ", "hoon "), ("hun", "hu"), ("raha", "rha"), ("kar ", "kr "), ("suicide", "sucide"),
     ("hai", "h"), ("mujhe", "mje"), ("bahut", "bht"), ("yaar", "yr"), ("kya", "kia"),
     ("aaj", "aj"), ("jaan", "jan"), ("zeher", "zehar"), ("goliyan", "goliya"),
+    ("khatam", "khtm"), ("marna", "mrna"), ("mujhe", "muje"), ("kuch", "kuchh"),
+    ("accha", "acha"), ("pareshan", "preshan"), ("bhi", "b"), ("sab", "sb"), ("ab ", "abb "),
+    ("hoon", "hun"), ("rahi", "rhi"), ("karna", "krna"), ("sochta", "sochti"),
+    ("raat", "rat"), ("zindagi", "zindgi"), ("chahta", "chahti"),
 )  # fmt: skip
 _EMOJI = ("", "", " 😔", " 💔", " 😭", " 🙏", "!!", "...", " 🥀")
 
@@ -142,7 +147,7 @@ def augment(rows: list[Row], seed: int = 11, copies: int = 1) -> list[Row]:
                 text = text.lower() if rng.random() < 0.7 else text.capitalize()
             text += rng.choice(_EMOJI)
             if text != row.text:
-                out.append(replace(row, text=text, source="own_aug"))
+                out.append(replace(row, text=text, source="own_aug", origin=row.text))
     return out
 
 

@@ -1,11 +1,20 @@
 """`jeevanrekha risk eval`: every acceptance figure of issue #3, for our model and the peers,
 in one run on the same splits.
 
-Splits: cssrs7 and twitter_intention carry stratified fold numbers 0-4; fold k's model is
-trained on every other fold of both plus the rest of the training data (SDCNL training part,
-4,000 Hinglish background tweets, the project's own training part and its spelling copies), and
-predicts fold k of both. A final model, trained on all of that, predicts the held-out parts:
-the SDCNL test split, the project's own test part and the 3,000 background test tweets.
+The English benchmarks are measured as the issue states them (and as its reference figures
+were made): each on its own. cssrs7 and twitter_intention carry stratified fold numbers 0-4;
+fold k is predicted by a system trained on the other four folds of the same set; SDCNL's test
+split by a system trained on SDCNL's training split.
+
+A final model, trained on all the training data (both English sets, the SDCNL training part,
+4,000 Hinglish background tweets, the project's own training part and its spelling copies),
+predicts the held-out parts: the project's own test part and the 3,000 background test tweets.
+With `protocol="both"` (the default) the English figures are also given for this pooled
+training (`*_pooled`: fold k of cssrs7 and twitter predicted by a model trained on every other
+fold of both plus the rest; SDCNL's test split by the final model). The pooled figures are
+lower for every system: twitter_intention marks every long Reddit post positive (all 2,601
+posts of 300 characters or more), SDCNL marks r/depression posts negative, and cssrs7 marks
+posts without suicidal content 0, so pooling mixes three meanings of "positive".
 """
 
 from __future__ import annotations
@@ -24,6 +33,7 @@ from sklearn.metrics import f1_score
 from jeevanrekha.risk import datasets, peers, train
 from jeevanrekha.risk.datasets import HARD_KINDS, Row
 
+POOLED = ("cssrs7_macro_f1_pooled", "twitter_f1_pooled", "sdcnl_f1_pooled")
 TARGETS = {
     "cssrs7_macro_f1": (">=", 0.75),
     "twitter_f1": (">=", 0.93),
@@ -58,6 +68,7 @@ class Data:
     cssrs7: list[Row]
     twitter: list[Row]
     rest: list[Row]
+    sdcnl_train: list[Row]
     sdcnl_test: list[Row]
     own_test: list[Row]
     background_test: list[Row]
@@ -65,12 +76,14 @@ class Data:
 
 def load(base: Path) -> Data:
     own = datasets.load_own("train")
-    rest = datasets.load_sdcnl(base, "train") + datasets.load_background(base, "train")[:4000]
+    sdcnl_train = datasets.load_sdcnl(base, "train")
+    rest = sdcnl_train + datasets.load_background(base, "train")[:4000]
     rest += own + datasets.augment(own)
     return Data(
         cssrs7=datasets.load_cssrs7(base),
         twitter=datasets.load_twitter(base),
         rest=rest,
+        sdcnl_train=sdcnl_train,
         sdcnl_test=datasets.load_sdcnl(base, "test"),
         own_test=datasets.load_own("test"),
         background_test=datasets.load_background(base, "test"),
@@ -81,7 +94,42 @@ def _four(levels: np.ndarray) -> np.ndarray:
     return np.where(levels == 1, 0, levels)
 
 
+def _cv_one(
+    system: peers.System, rows: list[Row], folds: int, log: Callable[[str], None]
+) -> tuple[np.ndarray, np.ndarray]:
+    """Levels and review decisions of every row, each from a system trained without its fold."""
+    levels = np.full(len(rows), -1)
+    review = np.full(len(rows), -1)
+    for k in range(folds):
+        started = time.perf_counter()
+        system.fit([r for r in rows if r.fold != k])
+        idx = [i for i, r in enumerate(rows) if r.fold == k]
+        levels[idx], review[idx] = system.predict([rows[i].text for i in idx])
+        log(f"  {system.name}: {rows[0].source} fold {k} in {time.perf_counter() - started:.0f} s")
+    return levels, review
+
+
+def _benchmarks(
+    system: peers.System, data: Data, folds: int, log: Callable[[str], None]
+) -> dict[str, Any]:
+    """The English benchmarks as the issue states them: each set on its own."""
+    levels, _ = _cv_one(system, data.cssrs7, folds, log)
+    m = levels >= 0
+    cs_true = np.array([r.level for r in data.cssrs7])
+    _, review = _cv_one(system, data.twitter, folds, log)
+    t = review >= 0
+    tw_true = np.array([r.risk for r in data.twitter])
+    system.fit(data.sdcnl_train)
+    _, sd_review = system.predict([r.text for r in data.sdcnl_test])
+    return {
+        "cssrs7_macro_f1": float(f1_score(cs_true[m], _four(levels[m]), average="macro")),
+        "twitter_f1": float(f1_score(tw_true[t], review[t])),
+        "sdcnl_f1": float(f1_score([r.risk for r in data.sdcnl_test], sd_review)),
+    }
+
+
 def _cv(system: peers.System, data: Data, folds: int, log: Callable[[str], None]) -> dict[str, Any]:
+    """cssrs7 and twitter_intention, pooled: fold k of both from a model trained on the rest."""
     cs_pred = np.full(len(data.cssrs7), -1)
     tw_pred = np.full(len(data.twitter), -1)
     for k in range(folds):
@@ -91,13 +139,13 @@ def _cv(system: peers.System, data: Data, folds: int, log: Callable[[str], None]
         tw_idx = [i for i, r in enumerate(data.twitter) if r.fold == k]
         cs_pred[cs_idx] = _four(system.predict([data.cssrs7[i].text for i in cs_idx])[0])
         tw_pred[tw_idx] = system.predict([data.twitter[i].text for i in tw_idx])[1]
-        log(f"  {system.name}: fold {k} done in {time.perf_counter() - started:.0f} s")
+        log(f"  {system.name}: pooled fold {k} in {time.perf_counter() - started:.0f} s")
     cs_m, tw_m = cs_pred >= 0, tw_pred >= 0
     cs_true = np.array([r.level for r in data.cssrs7])
     tw_true = np.array([r.risk for r in data.twitter])
     return {
-        "cssrs7_macro_f1": float(f1_score(cs_true[cs_m], cs_pred[cs_m], average="macro")),
-        "twitter_f1": float(f1_score(tw_true[tw_m], tw_pred[tw_m])),
+        "cssrs7_macro_f1_pooled": float(f1_score(cs_true[cs_m], cs_pred[cs_m], average="macro")),
+        "twitter_f1_pooled": float(f1_score(tw_true[tw_m], tw_pred[tw_m])),
     }
 
 
@@ -105,7 +153,7 @@ def _held_out(system: peers.System, data: Data) -> dict[str, Any]:
     system.fit(data.cssrs7 + data.twitter + data.rest)
     out: dict[str, Any] = {}
     _, review = system.predict([r.text for r in data.sdcnl_test])
-    out["sdcnl_f1"] = float(f1_score([r.risk for r in data.sdcnl_test], review))
+    out["sdcnl_f1_pooled"] = float(f1_score([r.risk for r in data.sdcnl_test], review))
     started = time.perf_counter()
     texts = [r.text for r in data.own_test]
     levels, review = system.predict(texts)
@@ -155,8 +203,13 @@ def run(
     folds: int = 5,
     cache: Path | None = None,
     log: Callable[[str], None] = print,
+    protocol: str = "both",
 ) -> dict[str, Any]:
-    """All figures for the named systems (`jeevanrekha`, `keyword`, `tfidf`, `e5`)."""
+    """All figures for the named systems (`jeevanrekha`, `keyword`, `tfidf`, `e5`).
+
+    `protocol`: `issue` (each English benchmark on its own, as the issue states them),
+    `pooled` (the English benchmarks with pooled training) or `both`.
+    """
     data = load(base)
     makers: dict[str, Callable[[], peers.System]] = {
         "jeevanrekha": Ours,
@@ -168,7 +221,14 @@ def run(
     for name in systems:
         system = makers[name]()
         log(f"{system.name}: training and predicting ...")
-        figures = _cv(system, data, folds, log) | _held_out(system, data)
+        figures: dict[str, Any] = {}
+        if protocol in ("issue", "both"):
+            figures |= _benchmarks(system, data, folds, log)
+        if protocol in ("pooled", "both"):
+            figures |= _cv(system, data, folds, log)
+        figures |= _held_out(system, data)
+        if protocol == "issue":
+            figures.pop("sdcnl_f1_pooled")
         if name == "e5":
             figures["posts_per_s"] = e5_posts_per_s([r.text for r in data.own_test[:60]])
         results[system.name] = {"figures": figures, "passed": verdict(figures)}
@@ -178,6 +238,8 @@ def run(
             "cssrs7": len(data.cssrs7),
             "twitter": len(data.twitter),
             "folds": folds,
+            "protocol": protocol,
+            "sdcnl_train": len(data.sdcnl_train),
             "sdcnl_test": len(data.sdcnl_test),
             "own_test": len(data.own_test),
             "background_test": len(data.background_test),
@@ -191,13 +253,16 @@ def run(
 def table(report: dict[str, Any]) -> str:
     """The figures as a text table, one column per system, targets and PASS/FAIL for ours."""
     names = list(report["systems"])
-    keys = [*TARGETS, "posts_per_s"]
+    keys = [*TARGETS, *POOLED, "posts_per_s"]
     lines = [f"{'figure':42}" + "".join(f"{n:>13}" for n in names) + "   target"]
     for key in keys:
         row = f"{key:42}"
         for n in names:
             value = report["systems"][n]["figures"].get(key)
-            row += f"{value:>13.3f}" if key != "posts_per_s" else f"{value:>13.0f}"
+            if value is None:
+                row += f"{'-':>13}"
+            else:
+                row += f"{value:>13.3f}" if key != "posts_per_s" else f"{value:>13.0f}"
         if key in TARGETS:
             op, target = TARGETS[key]
             ok = report["systems"].get("jeevanrekha", {}).get("passed", {}).get(key)

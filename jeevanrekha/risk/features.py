@@ -17,7 +17,7 @@ import numpy.typing as npt
 import scipy.sparse as sp
 from sklearn.feature_extraction.text import HashingVectorizer
 
-from jeevanrekha.risk.cues import CUE_KINDS, cue_counts
+from jeevanrekha.risk.cues import CUE_KINDS, cue_counts, lower
 from jeevanrekha.risk.text import clean, language, normalise, skeleton
 
 N_WORD = 2**18
@@ -78,19 +78,40 @@ def fit_idf(counts: sp.csr_matrix) -> npt.NDArray[np.float32]:
     return idf
 
 
+# Everyday contexts of words that are also method or act cues ("bukhar tha, dawai kha li",
+# "train se ghar ja raha hu", "pool me kood gaye"): a stage-two feature, not a cue shown to the
+# desk, so that an act or method word in a routine sentence weighs less.
+_ROUTINE = re.compile(
+    r"(?<![a-z])(?:bukhar|fever|sar\s?dard|headache|khansi|cough|zukaam|cold|bp|sugar|"
+    r"vitamin\w*|antibiotic\w*|syrup|vaccine|checkup|doctor\sne|prescri\w*|ilaaj|"
+    r"station|platform|ticket|flight|bus\sse|train\sse|safar|trip|ghar\s(?:ja|aa|pahunch)\w*|"
+    r"pool|swimming|gym|workout|skipping|trek\w*|cricket|"
+    r"sabzi|kitchen|recipe|chai|kapde|cylinder|booking|book\skar|fasal\sme|keede|"
+    r"chuhe|daadhi|shaving|selfie|sunset|masti)(?![a-z])|"
+    r"बुखार|सिरदर्द|खांसी|डॉक्टर\sने|विटामिन|स्टेशन|टिकट|स्विमिंग|पूल\sमें|कपड़े|सब्ज़ी|सिलेंडर|"
+    r"फसल\sमें|कीड़े|मस्ती"
+)
 N_MARGINS = 5  # stage one: P(>=1), P(>=2), severity 2 / 3 / 4
-STAGE2_NAMES = (
+_BASE_NAMES = (
     "m1", "m2", "s2", "s3", "s4",
     *(f"cue_{k}" for k in CUE_KINDS),
     "raise_x_lower", "suicide_x_negation", "imminence", "log_len", "n_sentences",
-    *(f"lang_{c}" for c in LANG_CODES),
+    "routine", "act_x_method", "routine_x_raised",
 )  # fmt: skip
+# The base features again for English posts only: stage two can weigh stage one and the cues
+# differently for English (long Reddit-style posts, C-SSRS levels) and for Hindi/Hinglish.
+STAGE2_NAMES = (
+    *_BASE_NAMES,
+    *(f"lang_{c}" for c in LANG_CODES),
+    *(f"en_{name}" for name in _BASE_NAMES),
+)
 
 
 def dense(texts: Sequence[str], margins: npt.NDArray[np.float64]) -> npt.NDArray[np.float64]:
-    """Stage-two rows: stage-one margins (n, 5), cue counts, interactions, shape, language."""
+    """Stage-two rows: stage-one margins (n, 5), cue counts, interactions, shape, language,
+    and for English posts the base features once more."""
     rows = np.zeros((len(texts), len(STAGE2_NAMES)), dtype=np.float64)
-    k = len(CUE_KINDS)
+    k, nb = len(CUE_KINDS), len(_BASE_NAMES)
     idx = {name: i for i, name in enumerate(CUE_KINDS)}
     for r, raw in enumerate(texts):
         text = clean(raw)
@@ -101,14 +122,20 @@ def dense(texts: Sequence[str], margins: npt.NDArray[np.float64]) -> npt.NDArray
         lang = language(text)
         rows[r, :N_MARGINS] = margins[r]
         rows[r, N_MARGINS : N_MARGINS + k] = counts
-        rows[r, N_MARGINS + k :] = [
+        routine = math.log1p(len(_ROUTINE.findall(lower(text))))
+        rows[r, N_MARGINS + k : nb] = [
             raised * lowered,
             counts[idx["suicide"]] * counts[idx["negation"]],
             imminence * (1.0 if raised > 0 else 0.0),
             math.log1p(len(text)) / 5.0,
             math.log1p(text.count(".") + text.count("।") + text.count("\n")),
-            *(1.0 if lang == c else 0.0 for c in LANG_CODES),
+            routine,
+            counts[idx["act"]] * counts[idx["method"]],
+            routine * raised,
         ]
+        rows[r, nb : nb + len(LANG_CODES)] = [1.0 if lang == c else 0.0 for c in LANG_CODES]
+        if lang == "en":
+            rows[r, nb + len(LANG_CODES) :] = rows[r, :nb]
     return rows
 
 

@@ -31,13 +31,24 @@ ARTEFACT = Path(__file__).resolve().parent / "artefact" / "risk-model.npz"
 
 @dataclass(frozen=True, slots=True)
 class Thresholds:
-    """Decision thresholds (see docs/model-card.md)."""
+    """Decision thresholds (see docs/model-card.md), one set for Hindi/Hinglish posts and one
+    (`*_en`) for English posts: the two are tuned apart because their base rates and the
+    meaning of level 4 in their training data differ."""
 
     distress: float = 0.5  # P(>=1) for level 1
-    review: float = 0.5  # calibrated P(>=2) for level >= 2, i.e. "needs review"
+    review: float = 0.5  # P(>=2) for level >= 2, i.e. "needs review" (hi, hinglish, mixed)
     bias3: float = 0.0  # log-odds bias of severity 3 against 2
     bias4: float = 0.0  # log-odds bias of severity 4 against 2
+    review_en: float = 0.5  # the same three for English posts
+    bias3_en: float = 0.0
+    bias4_en: float = 0.0
     imminent_cue: float = 0.3  # P(level 4) for `imminent` below level 4, with a cue
+
+    def for_lang(self, lang: str) -> tuple[float, float, float]:
+        """(review, bias3, bias4) for a post in `lang`."""
+        if lang == "en":
+            return self.review_en, self.bias3_en, self.bias4_en
+        return self.review, self.bias3, self.bias4
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,20 +127,21 @@ class RiskModel:
             self._decide(text, out[i], int(stage[i]), with_cues) for i, text in enumerate(cleaned)
         ]
 
-    def severity(self, sev: F64) -> int:
+    def severity(self, sev: F64, lang: str = "hi") -> int:
         """Level 2, 3 or 4 from the severity probabilities and the tuned biases."""
-        t = self.thresholds
-        logits = np.log(np.maximum(sev, 1e-9)) + np.array([0.0, t.bias3, t.bias4])
+        _review, bias3, bias4 = self.thresholds.for_lang(lang)
+        logits = np.log(np.maximum(sev, 1e-9)) + np.array([0.0, bias3, bias4])
         return 2 + int(np.argmax(logits))
 
     def _decide(self, text: str, out: F64, stage: int, with_cues: bool) -> Prediction:
         t = self.thresholds
+        lang = language(text)
         p1, p2 = float(out[0]), float(out[1])
         level = 1 if p1 >= t.distress else 0
-        review = p2 >= t.review
+        review = p2 >= t.for_lang(lang)[0]
         cues = tuple(find_cues(text)) if with_cues or review else ()
         if review:
-            level = self.severity(out[2:])
+            level = self.severity(out[2:], lang)
         p4 = p2 * float(out[4])
         soon = any(c.kind in IMMINENCE_KINDS for c in cues)
         if level >= 2 and soon and (level >= 3 or p4 >= t.imminent_cue):
@@ -139,7 +151,7 @@ class RiskModel:
             level=level,
             score=p2,
             imminent=bool(imminent),
-            lang=language(text),
+            lang=lang,
             cues=cues,
             stage=stage,
             probs=(max(p1, p2), p2, p2 * float(out[3] + out[4]), p4),
@@ -191,7 +203,7 @@ class RiskModel:
                 b2=data["b2"],
                 mean2=data["mean2"],
                 scale2=data["scale2"],
-                thresholds=Thresholds(**header["thresholds"]),
+                thresholds=Thresholds(**header["thresholds"]),  # a missing field: default
                 version=str(header["version"]),
                 meta=dict(header["meta"]),
             )

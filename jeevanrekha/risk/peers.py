@@ -58,19 +58,27 @@ class Keyword:
 
 def _heads(
     x: sp.csr_matrix | npt.NDArray[np.float32], rows: Sequence[Row], c: float
-) -> tuple[LogisticRegression, LogisticRegression]:
+) -> tuple[LogisticRegression, LogisticRegression | None]:
+    """A binary head (level >= 2) and a level head (0/2/3/4), the latter only when the rows
+    have exact levels of at least two risky levels (a binary benchmark alone has none)."""
     risk = np.array([r.risk if r.risk is not None else -1 for r in rows])
     level = np.array([r.level if r.level is not None else -1 for r in rows])
     level = np.where(level == 1, 0, level)
     binary = LogisticRegression(C=c, max_iter=1000, class_weight="balanced")
     binary.fit(x[risk >= 0], risk[risk >= 0])
+    if len(set(level[level >= 2].tolist())) < 2:
+        return binary, None
     multi = LogisticRegression(C=c, max_iter=1000, class_weight="balanced")
     multi.fit(x[level >= 0], level[level >= 0])
     return binary, multi
 
 
-def _levels(binary: LogisticRegression, multi: LogisticRegression, x: object) -> tuple[Ints, Ints]:
+def _levels(
+    binary: LogisticRegression, multi: LogisticRegression | None, x: object
+) -> tuple[Ints, Ints]:
     review = binary.predict(x).astype(int)
+    if multi is None:
+        return 2 * review, review
     probs = multi.predict_proba(x)
     classes = multi.classes_
     risky = classes >= 2

@@ -48,13 +48,22 @@ _HI_WORDS = _wordset(
     "hai hain h nahi nhi nahin nai na mai main mein me mujhe mujhse mera meri mere ko ki ka ke "
     "se hu hoon hun ho tha thi the kya kyu kyun ye yeh wo woh aaj kal bhi toh to sab koi kuch "
     "bahut bhut bht yaar yr bhai raha rahi rha rhi karna kar karo kr diya liya gaya gayi jaa "
-    "ja aur par pe ab jab tab abhi sirf zindagi jindagi jeena marna dil mann mn kyunki lekin"
+    "ja aur par pe ab jab tab abhi sirf zindagi jindagi jeena marna dil mann mn kyunki lekin "
+    "ne kis kisne sabse accha acha achha kiya kiye phir fir liye jiye agle pichle dosto log "
+    "gya gyi gye jaunga jaungi jayega jayegi karunga karungi hoga hogi hota hoti rha rhe rhi "
+    "nai nahii kuchh kuch bas sabko humko tumko mujhko aap apna apni apne unka uska iska "
+    "kaise kaisa kab kahan kidhar idhar udhar wala wali wale waise aisa aise jaisa yahan wahan "
+    "tha thi thay hua hui hue jao aao chalo dekho suno bolo karke kr ke krna krke zara mat "
+    "bhai behen didi mummy papa maa beta yaar dost pyaar pyar ishq mohabbat khush dukh"
 )
 _EN_WORDS = _wordset(
     "the is are was were i im i'm you he she it we they my your this that to of and in on "
     "for with not no be have has had do does did am just so but what when how all can will "
     "would dont don't can't cant feel life want like know really about me"
 )
+# Words that are Hinglish and English alike ("to", "the", "me"): they count towards Hindi only
+# beside at least one word that is Hindi alone, so that "i need someone to talk to" stays `en`.
+_HOMOGRAPHS = _wordset("to the me main na ho par pe hi")
 _TOKEN = re.compile(r"[a-z0-9']+")
 
 
@@ -176,6 +185,7 @@ def language(text: str) -> str:
     tokens = _TOKEN.findall(sample.lower())
     hi = sum(1 for t in tokens if t in _HI_WORDS)
     en = sum(1 for t in tokens if t in _EN_WORDS)
-    if hi >= 1 and hi >= 0.5 * en:
+    sure = sum(1 for t in tokens if t in _HI_WORDS and t not in _HOMOGRAPHS)
+    if sure >= 1 and hi >= 0.5 * en:
         return "hinglish"
     return "en"

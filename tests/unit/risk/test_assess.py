@@ -138,6 +138,7 @@ def test_artefact_holds_arrays_and_no_text() -> None:
         header = json.loads(str(data["header"]))
     assert set(header) == {"version", "clear", "thresholds", "meta", "stage2_names"}
     assert all(isinstance(v, int | float) for v in header["thresholds"].values())
+    assert {"review", "review_en", "bias3_en", "bias4_en"} <= set(header["thresholds"])
 
 
 @settings(max_examples=80, deadline=None)

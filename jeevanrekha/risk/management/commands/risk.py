@@ -2,6 +2,7 @@
 
 jeevanrekha risk train [--data DIR] [--out PATH]
 jeevanrekha risk eval [--data DIR] [--systems jeevanrekha,keyword,tfidf,e5] [--folds 5]
+                      [--protocol issue|pooled|both]
 jeevanrekha risk score --jsonl IN --out OUT
 jeevanrekha risk explain "text"
 """
@@ -36,6 +37,12 @@ class Command(BaseCommand):
         parser.add_argument("--jsonl", default=None, help="score: input lines {id, text}")
         parser.add_argument("--systems", default="jeevanrekha,keyword,tfidf,e5")
         parser.add_argument("--folds", type=int, default=5)
+        parser.add_argument(
+            "--protocol",
+            choices=["issue", "pooled", "both"],
+            default="both",
+            help="eval: English benchmarks each on its own (issue), pooled, or both",
+        )
         parser.add_argument(
             "--cache",
             default="var/risk-cache/e5.npz",
@@ -84,7 +91,9 @@ class Command(BaseCommand):
             raise CommandError(f"no shared data at {base} (set --data or RISK_DATA_DIR)")
         systems = [s.strip() for s in options["systems"].split(",") if s.strip()]
         cache = Path(options["cache"]) if options["cache"] else None
-        report = evaluate.run(base, systems, options["folds"], cache, log=self.stdout.write)
+        report = evaluate.run(
+            base, systems, options["folds"], cache, self.stdout.write, options["protocol"]
+        )
         self.stdout.write(evaluate.table(report))
         out = Path(options["results"]) if options["results"] else evaluate.RESULTS
         evaluate.write(report, out)
