@@ -7,9 +7,12 @@ DATABASE_URL), migrated and served by `jeevanrekha serve` in a subprocess.
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import secrets
+import shutil
+import signal
 import socket
 import sqlite3
 import subprocess
@@ -157,3 +160,62 @@ def server(database: Database, tmp_path: Path) -> Iterator[Server]:
         finally:
             srv.process.terminate()
             srv.process.wait(timeout=30)
+
+
+# A private NATS JetStream for broker and worker fault tests (its own store, a free port),
+# so that the shared one is never disturbed.
+NATS_SERVER = shutil.which("nats-server") or "/usr/sbin/nats-server"
+IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
+
+
+class Broker:
+    def __init__(self, store: Path) -> None:
+        self.port, self.store = free_port(), store
+        self.process: subprocess.Popen[bytes] | None = None
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.port}"
+
+    def start(self) -> None:
+        self.process = subprocess.Popen(
+            [NATS_SERVER, "-a", "127.0.0.1", "-p", str(self.port), "-js", "-sd", str(self.store)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        time.sleep(0.5)
+
+    def kill(self) -> None:
+        if self.process is not None:
+            self.process.send_signal(signal.SIGKILL)
+            self.process.wait(timeout=10)
+            self.process = None
+
+    def message_ids(self) -> list[str]:
+        import nats
+
+        async def read() -> list[str]:
+            connection = await nats.connect(self.url)
+            js = connection.jetstream()
+            info = await js.stream_info("JR_EVENTS")
+            ids = []
+            for seq in range(1, info.state.last_seq + 1):
+                message = await js.get_msg("JR_EVENTS", seq)
+                ids.append(str(json.loads(message.data)["id"]))
+            await connection.drain()
+            return ids
+
+        return asyncio.run(read())
+
+
+@pytest.fixture
+def broker(tmp_path: Path) -> Iterator[Broker]:
+    if not Path(NATS_SERVER).exists():
+        if IN_CI:
+            pytest.fail("nats-server is needed in CI")
+        pytest.skip("no nats-server binary here")
+    private = Broker(tmp_path / "nats")
+    try:
+        yield private
+    finally:
+        private.kill()

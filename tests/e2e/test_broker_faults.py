@@ -4,75 +4,13 @@ a free loopback port, so the shared one is never disturbed."""
 
 from __future__ import annotations
 
-import asyncio
 import json
 import os
-import shutil
-import signal
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
-
-from tests.e2e.conftest import BIN, Database, free_port
-
-NATS_SERVER = shutil.which("nats-server") or "/usr/sbin/nats-server"
-IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
-
-
-class Broker:
-    def __init__(self, store: Path) -> None:
-        self.port, self.store = free_port(), store
-        self.process: subprocess.Popen[bytes] | None = None
-
-    @property
-    def url(self) -> str:
-        return f"nats://127.0.0.1:{self.port}"
-
-    def start(self) -> None:
-        self.process = subprocess.Popen(
-            [NATS_SERVER, "-a", "127.0.0.1", "-p", str(self.port), "-js", "-sd", str(self.store)],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        time.sleep(0.5)
-
-    def kill(self) -> None:
-        if self.process is not None:
-            self.process.send_signal(signal.SIGKILL)
-            self.process.wait(timeout=10)
-            self.process = None
-
-    def message_ids(self) -> list[str]:
-        import nats
-
-        async def read() -> list[str]:
-            connection = await nats.connect(self.url)
-            js = connection.jetstream()
-            info = await js.stream_info("JR_EVENTS")
-            ids = []
-            for seq in range(1, info.state.last_seq + 1):
-                message = await js.get_msg("JR_EVENTS", seq)
-                ids.append(str(json.loads(message.data)["id"]))
-            await connection.drain()
-            return ids
-
-        return asyncio.run(read())
-
-
-@pytest.fixture
-def broker(tmp_path: Path) -> Iterator[Broker]:
-    if not Path(NATS_SERVER).exists():
-        if IN_CI:
-            pytest.fail("nats-server is needed in CI")
-        pytest.skip("no nats-server binary here")
-    private = Broker(tmp_path / "nats")
-    try:
-        yield private
-    finally:
-        private.kill()
+from tests.e2e.conftest import BIN, Broker, Database
 
 
 def desk_env(database: Database, tmp: Path, nats_url: str) -> dict[str, str]:
