@@ -27,6 +27,7 @@ from django.utils import timezone
 from jeevanrekha.audit import chain as audit
 from jeevanrekha.bus.models import OutboxMessage, StageCursor
 from jeevanrekha.bus.relay import Event
+from jeevanrekha.db.outage import DATABASE_DOWN
 
 log = logging.getLogger(__name__)
 MAX_TRIES = 5
@@ -66,6 +67,8 @@ def run_in_process(stage: Stage, *, limit: int = 200) -> int:
         event = Event(row.pk, row.topic, row.key, row.payload, row.created_at, row.request_id)
         try:
             stage.handle(event)
+        except DATABASE_DOWN:
+            raise  # not the event's fault: the worker waits for the database (db/outage.py)
         except Exception as exc:
             cursor.failures += 1
             cursor.last_error = f"event {row.pk}: {exc!r}"[:2000]

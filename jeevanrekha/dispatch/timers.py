@@ -27,6 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from jeevanrekha.cases.models import Task
+from jeevanrekha.db.outage import Backoff, riding_out
 from jeevanrekha.dispatch import conf
 from jeevanrekha.dispatch.actions import do_fire_task_timer, do_record_delivery
 from jeevanrekha.dispatch.models import Notification
@@ -145,9 +146,12 @@ def run(
 ) -> int:
     """Sweep until stopped (or idle for `until_idle` seconds); the number of sweeps."""
     loops, idle_since = 0, time.monotonic()
+    backoff = Backoff()
     while True:
         loops += 1
-        done = sweep(worker, timezone.now())
+        done = SweepResult()
+        with riding_out(f"timers {worker}", backoff):  # a database restart: wait, go on
+            done = sweep(worker, timezone.now())
         if done.work:
             idle_since = time.monotonic()
             log.info("timers: fired %s, sent %s", done.fired, done.sent)

@@ -19,7 +19,7 @@ import subprocess
 import sys
 import time
 import urllib.request
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from http.client import HTTPConnection
 from pathlib import Path
@@ -219,3 +219,50 @@ def broker(tmp_path: Path) -> Iterator[Broker]:
         yield private
     finally:
         private.kill()
+
+
+PIPELINE_STAGES = ("risk", "locate", "dispatch")
+
+
+class Workers:
+    """The desk's background processes, each in its own process group."""
+
+    def __init__(self, env: dict[str, str], tmp: Path) -> None:
+        self.env, self.tmp = env, tmp
+        self.running: dict[str, subprocess.Popen[bytes]] = {}
+
+    def start(self, name: str) -> None:
+        kind, _, _ = name.partition("#")
+        args = ["worker", "--stage", kind] if kind in PIPELINE_STAGES else [kind]
+        with open(self.tmp / f"{name.replace('#', '-')}.log", "ab") as log:
+            self.running[name] = subprocess.Popen(
+                [str(BIN / "jeevanrekha"), *args],
+                env=self.env,
+                stdout=log,
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+
+    def kill(self, name: str) -> None:
+        process = self.running[name]
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait(timeout=30)
+
+    def stop_all(self) -> None:
+        for process in self.running.values():
+            if process.poll() is None:
+                os.killpg(process.pid, signal.SIGTERM)
+        for process in self.running.values():
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                os.killpg(process.pid, signal.SIGKILL)
+
+
+def wait_until(done: Callable[[], bool], seconds: float, what: str) -> None:
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        if done():
+            return
+        time.sleep(0.5)
+    raise AssertionError(f"not done in {seconds} s: {what}")

@@ -13,56 +13,18 @@ audit chain verifies.
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
-from tests.e2e.conftest import BIN, Broker, Database
+from tests.e2e.conftest import Broker, Database, Workers, wait_until
 from tests.e2e.test_faults import CLIENTS, Desk, send_until_acknowledged
 
 ALERTS = 5000
 STAGES = ("risk", "locate", "dispatch")
-
-
-class Workers:
-    """The desk's background processes, each in its own process group."""
-
-    def __init__(self, env: dict[str, str], tmp: Path) -> None:
-        self.env, self.tmp = env, tmp
-        self.running: dict[str, subprocess.Popen[bytes]] = {}
-
-    def start(self, name: str) -> None:
-        kind, _, _ = name.partition("#")
-        args = ["worker", "--stage", kind] if kind in STAGES else [kind]
-        with open(self.tmp / f"{name.replace('#', '-')}.log", "ab") as log:
-            self.running[name] = subprocess.Popen(
-                [str(BIN / "jeevanrekha"), *args],
-                env=self.env,
-                stdout=log,
-                stderr=subprocess.STDOUT,
-                start_new_session=True,
-            )
-
-    def kill(self, name: str) -> None:
-        process = self.running[name]
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait(timeout=30)
-
-    def stop_all(self) -> None:
-        for process in self.running.values():
-            if process.poll() is None:
-                os.killpg(process.pid, signal.SIGTERM)
-        for process in self.running.values():
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                os.killpg(process.pid, signal.SIGKILL)
 
 
 @pytest.fixture
@@ -80,15 +42,6 @@ def workers(broker: Broker, database: Database, tmp_path: Path) -> Iterator[tupl
     finally:
         running.stop_all()
         desk.stop()
-
-
-def wait_until(done: Callable[[], bool], seconds: float, what: str) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if done():
-            return
-        time.sleep(0.5)
-    raise AssertionError(f"not done in {seconds} s: {what}")
 
 
 def test_each_worker_kind_killed_mid_stream(

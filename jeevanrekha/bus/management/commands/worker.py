@@ -19,6 +19,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from jeevanrekha.bus.consumers import Stage, event_from_message, run_in_process
 from jeevanrekha.bus.jetstream import PullConsumer
 from jeevanrekha.bus.relay import STREAM, SUBJECT_PREFIX, namespace
+from jeevanrekha.db.outage import Backoff, riding_out
 from jeevanrekha.stages import stages
 
 log = logging.getLogger(__name__)
@@ -66,15 +67,25 @@ class Command(BaseCommand):
         if options["stage"] not in known:
             raise CommandError(f"unknown stage {options['stage']!r}; known: {', '.join(known)}")
         stage = known[options["stage"]]
+        backoff, what = Backoff(), f"worker {stage.name}"
         if settings.NATS_URL:
-            seen = consume_jetstream(
-                stage, settings.NATS_URL, batch=options["batch"], max_events=options["max_events"]
-            )
+            seen = 0
+            while True:  # after a database outage: a new consumer; unacked events come again
+                with riding_out(what, backoff):
+                    seen += consume_jetstream(
+                        stage,
+                        settings.NATS_URL,
+                        batch=options["batch"],
+                        max_events=options["max_events"],
+                    )
+                    break
             self.stdout.write(f"{stage.name}: {seen} events")
             return
         total = 0
         while True:
-            handled = run_in_process(stage, limit=options["batch"])
+            handled = 0
+            with riding_out(what, backoff):
+                handled = run_in_process(stage, limit=options["batch"])
             total += handled
             if handled:
                 continue
