@@ -141,3 +141,31 @@ def test_signed_webhook(settings: Any) -> None:
         assert got.json()["case_id"] == case.pk and "/t/" in got.json()["ack_url"]
     finally:
         receiver.stop()
+
+
+def test_smtp_server_down_for_a_while_then_delivered_once(settings: Any) -> None:
+    settings.DISPATCH_RETRY_BASE_SECONDS = 10
+    port = free_port()
+    settings.DISPATCH_SMTP_HOST, settings.DISPATCH_SMTP_PORT = "127.0.0.1", port
+    add_contact("station_duty_officer", "email", "so.hazratganj@up.police.invalid")
+    case = make_case(T0)
+    task = do_open_task(case.pk, TaskKind.POLICE_STATION, "Hazratganj", actor="t", at=T0)
+    # Nobody listens on the port: the mail server is down.
+    assert timers.sweep(WORKER, T0).sent == {"pending": 1}
+    assert timers.sweep(WORKER, T0 + timedelta(seconds=10)).sent == {"pending": 1}
+    note = Notification.objects.get(task=task)
+    assert note.status == "pending" and note.attempts == 2
+    assert note.next_attempt_at == T0 + timedelta(seconds=10 + 20)  # doubled
+    inbox = Inbox()
+    controller = Controller(inbox, hostname="127.0.0.1", port=port)
+    controller.start()  # the server is back
+    try:
+        assert timers.sweep(WORKER, T0 + timedelta(seconds=29)).sent == {}  # backoff respected
+        assert timers.sweep(WORKER, T0 + timedelta(seconds=30)).sent == {"sent": 1}
+        assert timers.sweep(WORKER, T0 + timedelta(seconds=31)).sent == {}  # not sent again
+    finally:
+        controller.stop()
+    [message] = inbox.messages  # delivered exactly once
+    assert message["To"] == "so.hazratganj@up.police.invalid"
+    attempts = list(Delivery.objects.filter(notification=note).order_by("attempt"))
+    assert [(d.attempt, d.ok) for d in attempts] == [(1, False), (2, False), (3, True)]
