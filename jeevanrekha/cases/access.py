@@ -14,6 +14,7 @@ from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.db.models import QuerySet
 
 from jeevanrekha.cases.models import Case, DeskProfile, Role, Task, TaskKind
+from jeevanrekha.dispatch.models import Vehicle
 from jeevanrekha.intake.models import RawAlert
 
 WHOLE_DESK_ROLES = {Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN, Role.AUDITOR}
@@ -81,6 +82,20 @@ def is_read_only(user: AnyUser) -> bool:
 def views_are_audited(user: AnyUser) -> bool:
     """Every page this user opens is written to the audit trail (the auditor's)."""
     return role_of(user) in READ_ONLY_ROLES
+
+
+def vehicles_visible_to(user: AnyUser) -> QuerySet[Vehicle]:
+    """The 112 vehicles this user may see: the whole desk all, a district officer their
+    district's, other roles none."""
+    role = role_of(user)
+    if role in WHOLE_DESK_ROLES:
+        return Vehicle.objects.all()
+    if role == Role.DISTRICT_OFFICER:
+        district = DeskProfile.objects.filter(user_id=int(str(user.pk))).values_list(
+            "district", flat=True
+        )
+        return Vehicle.objects.filter(district__iexact=district.first() or "-")
+    return Vehicle.objects.none()
 
 
 def can_see_location_history(user: AnyUser) -> bool:

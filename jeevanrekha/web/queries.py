@@ -20,9 +20,7 @@ from jeevanrekha.cases.actions import case_priority
 from jeevanrekha.cases.models import (
     Case,
     CaseNote,
-    DeskProfile,
     Outcome,
-    Role,
     SubjectIdentifier,
     Task,
     TaskKind,
@@ -255,20 +253,6 @@ def notifications_by_task(notes: list[Notification]) -> dict[int, list[Notificat
     return out
 
 
-def vehicles_visible_to(user: User) -> QuerySet[Vehicle]:
-    """The 112 vehicles this user may see: the whole desk all, a district officer their
-    district's, other roles none. (Belongs in cases/access.py: asked for in issue #7.)"""
-    role = access.role_of(user)
-    if role in access.WHOLE_DESK_ROLES:
-        return Vehicle.objects.all()
-    if role == Role.DISTRICT_OFFICER:
-        district = DeskProfile.objects.filter(user_id=int(str(user.pk))).values_list(
-            "district", flat=True
-        )
-        return Vehicle.objects.filter(district__iexact=district.first() or "-")
-    return Vehicle.objects.none()
-
-
 @dataclass(frozen=True)
 class VehicleRow:
     """A vehicle on the board, and the case it is working, if any."""
@@ -303,5 +287,5 @@ def vehicle_totals(vehicles: QuerySet[Vehicle]) -> dict[str, int]:
 
 def vehicle_districts(user: User) -> list[str]:
     """Districts that have vehicles, for the board's filter."""
-    names = vehicles_visible_to(user).exclude(district="").values_list("district", flat=True)
+    names = access.vehicles_visible_to(user).exclude(district="").values_list("district", flat=True)
     return sorted(set(names.distinct()))

@@ -117,7 +117,7 @@ def review_queue(request: HttpRequest) -> HttpResponse:
 @login_required
 def vehicles_board(request: HttpRequest) -> HttpResponse:
     """The 112 vehicles: status, station, last position and the case each is on."""
-    vehicles = queries.vehicles_visible_to(request.user)
+    vehicles = access.vehicles_visible_to(request.user)
     district = request.GET.get("district", "").strip()[:80]
     status = request.GET.get("status", "").strip()
     if district:
@@ -125,7 +125,7 @@ def vehicles_board(request: HttpRequest) -> HttpResponse:
     if status in VehicleStatus.values:
         vehicles = vehicles.filter(status=status)
     statuses = [(s, labels.label(labels.VEHICLE_STATUSES, s)) for s in VehicleStatus.values]
-    totals = queries.vehicle_totals(queries.vehicles_visible_to(request.user))
+    totals = queries.vehicle_totals(access.vehicles_visible_to(request.user))
     now = timezone.now()
     context = {
         "now": now,
