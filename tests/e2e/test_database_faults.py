@@ -31,7 +31,12 @@ import psycopg
 import pytest
 
 from tests.e2e.conftest import Database, Workers, free_port, wait_until
-from tests.e2e.test_faults import CLIENTS, Desk, _pairs, send_until_acknowledged
+from tests.e2e.test_faults import (
+    CLIENTS,
+    Desk,
+    assert_one_case_per_alert,
+    send_until_acknowledged,
+)
 
 ALERTS = 5000
 IN_CI = os.environ.get("CI", "").lower() in {"1", "true", "yes"}
@@ -140,15 +145,7 @@ def test_database_restarted_mid_stream(private_postgres: PrivatePostgres, tmp_pa
         workers.stop_all()
         desk.stop()
 
-    assert database.scalar("SELECT COUNT(*) FROM cases_case") == ALERTS
-    assert database.scalar("SELECT COUNT(*) FROM intake_alert") == ALERTS
-    stranded = "SELECT COUNT(*) FROM intake_rawalert WHERE status IN ('received', 'failed')"
-    assert database.scalar(stranded) == 0
-    cases = {
-        int(key.split("fault-")[1]): case
-        for key, case in _pairs(database, "SELECT idempotency_key, case_id FROM intake_alert")
-    }
-    assert cases == acked
+    assert_one_case_per_alert(database, acked, ALERTS)
     for action in ("case_risk_assessed", "case_located"):
         rows = database.scalar(f"SELECT COUNT(*) FROM audit_auditevent WHERE action = '{action}'")
         assert rows == ALERTS, f"{action}: {rows} audit rows for {ALERTS} cases"

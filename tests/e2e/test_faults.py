@@ -148,18 +148,23 @@ def test_web_server_killed_mid_stream(desk: Desk, database: Database) -> None:
     assert len(acked) == ALERTS
 
     desk.cli("intake", "retry", "--older-than", "0")  # what a crash left between transactions
-    assert database.scalar("SELECT COUNT(*) FROM cases_case") == ALERTS
-    assert database.scalar("SELECT COUNT(DISTINCT idempotency_key) FROM intake_alert") == ALERTS
-    assert database.scalar("SELECT COUNT(*) FROM intake_alert") == ALERTS
+    assert_one_case_per_alert(database, acked, ALERTS)
+    assert "audit chain OK" in desk.cli("audit", "verify")
+
+
+def assert_one_case_per_alert(database: Database, acked: dict[int, int], sent: int) -> None:
+    """Every alert sent is exactly one alert and one case, none stranded, and each
+    acknowledged alert's case is the one the database has for it."""
+    assert database.scalar("SELECT COUNT(*) FROM cases_case") == sent
+    assert database.scalar("SELECT COUNT(DISTINCT idempotency_key) FROM intake_alert") == sent
+    assert database.scalar("SELECT COUNT(*) FROM intake_alert") == sent
     stranded = "SELECT COUNT(*) FROM intake_rawalert WHERE status IN ('received', 'failed')"
     assert database.scalar(stranded) == 0
-    # Each acknowledged alert's case is the one the database has for it.
     cases = {
         int(key.split("fault-")[1]): case
         for key, case in _pairs(database, "SELECT idempotency_key, case_id FROM intake_alert")
     }
     assert cases == acked
-    assert "audit chain OK" in desk.cli("audit", "verify")
 
 
 def _pairs(database: Database, sql: str) -> list[tuple[str, int]]:
