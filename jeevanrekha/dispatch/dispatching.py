@@ -95,13 +95,30 @@ def do_locate_case(
         return case, moved
 
 
+BEFORE_DISPATCH = (CaseState.NEW, CaseState.TRIAGED, CaseState.LOCATING, CaseState.LOCATED)
+
+
+def _mark_dispatched(case_id: int, task: Task, actor: str, at: datetime) -> None:
+    """One by one, a station alerted or a vehicle sent: the case is dispatched (and, if it
+    was not yet, located: the desk acted on where it is), so "on scene" can follow."""
+    case = Case.objects.select_for_update().get(pk=case_id)
+    if CaseState(case.state) not in BEFORE_DISPATCH:
+        return
+    if case.state != CaseState.LOCATED:
+        _apply(case, CaseCommand.LOCATE, actor, at, source="desk")
+    _apply(case, CaseCommand.DISPATCH, actor, at, tasks=[task.pk])
+
+
 def _require_confirmed(case: Case) -> None:
     if case.needs_review:
         raise NotReady(f"{case.reference} was raised by the watch: confirm the review first")
 
 
-def do_alert_station(case_id: int, *, actor: str, at: datetime) -> Task:
-    """Alert the police station of the case's jurisdiction (a person asked for it)."""
+def do_alert_station(case_id: int, *, actor: str, at: datetime, mark: bool = True) -> Task:
+    """Alert the police station of the case's jurisdiction (a person asked for it).
+
+    Police asked is police dispatched: a case not yet so moves to `dispatched` (`mark`;
+    the one confirmation marks it once itself, for both of its tasks)."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
         _require_confirmed(case)
@@ -111,15 +128,24 @@ def do_alert_station(case_id: int, *, actor: str, at: datetime) -> Task:
         point = case_point(case)
         if point:
             detail["point"] = {"lat": point.lat, "lon": point.lon, "radius_m": point.radius_m}
-        return do_open_task(
+        task = do_open_task(
             case.pk, TaskKind.POLICE_STATION, case.police_station, actor=actor, at=at, detail=detail
         )
+        if mark:
+            _mark_dispatched(case.pk, task, actor, at)
+        return task
 
 
 def do_dispatch_vehicle(
-    case_id: int, *, actor: str, at: datetime, exclude: frozenset[str] = frozenset()
+    case_id: int,
+    *,
+    actor: str,
+    at: datetime,
+    exclude: frozenset[str] = frozenset(),
+    mark: bool = True,
 ) -> Task:
-    """Send the quickest 112 vehicle to the case's point (a person asked for it)."""
+    """Send the quickest 112 vehicle to the case's point (a person asked for it); the case
+    moves to `dispatched` as with do_alert_station."""
     with transaction.atomic():
         case = Case.objects.select_for_update().get(pk=case_id)
         _require_confirmed(case)
@@ -136,9 +162,12 @@ def do_dispatch_vehicle(
             "tier": choice.tier_name,
             "point": {"lat": point.lat, "lon": point.lon, "radius_m": point.radius_m},
         }
-        return do_open_task(
+        task = do_open_task(
             case.pk, TaskKind.VEHICLE_112, choice.code, actor=actor, at=at, detail=detail
         )
+        if mark:
+            _mark_dispatched(case.pk, task, actor, at)
+        return task
 
 
 def _reserve_vehicle(point: Point, at: datetime, exclude: frozenset[str]) -> tuple[Choice, Vehicle]:
@@ -190,8 +219,8 @@ def do_confirm_dispatch(case_id: int, *, actor: str, at: datetime) -> list[Task]
             after={"risk_level": case.risk_level, "confidence": case.location_confidence},
         )
         tasks = [
-            do_alert_station(case.pk, actor=actor, at=at),
-            do_dispatch_vehicle(case.pk, actor=actor, at=at),
+            do_alert_station(case.pk, actor=actor, at=at, mark=False),
+            do_dispatch_vehicle(case.pk, actor=actor, at=at, mark=False),
         ]
         if case.state != CaseState.LOCATED:
             _apply(case, CaseCommand.LOCATE, actor, at, source="desk confirmation")
@@ -294,9 +323,9 @@ def do_record_trace_fix(
             object_type="task",
             object_id=task.pk,
             before={"state": before},
-            after={
+            after={  # the fix's point is the person's location: on the task, not the audit
                 "state": task.state,
-                "fix": tower,
+                "radius_m": tower.get("radius_m"),
                 "district": res.district,
                 "station": res.station,
             },
