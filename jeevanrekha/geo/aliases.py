@@ -235,3 +235,60 @@ _STOPWORDS_TEXT = """
     rahatee rehti rahte rahate
 """
 STOPWORDS = frozenset(_STOPWORDS_TEXT.split())
+
+# Everyday Hindi/Hinglish words (verbs, "if", "inside", "mind" ...) that are also a place's
+# exact name somewhere (Gaya, Bihar; Sakti, Chhattisgarh; Mann, Punjab). In a post's running
+# text they name the place only beside its state ("Gaya, Bihar"); an address keeps them.
+# Found by running the project's own Hindi/Hinglish posts through the gazetteer.
+_POST_WORDS_TEXT = """
+    gaya gayaa gayi gayee gaye gai gayi sakta sakataa sakti sakatee sakte sakate mann man
+    maan agar bina andar aata jab ban bana bani bhool khair pati zara khol sandesh naa
+"""
+POST_WORDS = frozenset(_POST_WORDS_TEXT.split())
+
+
+# India Post's postal circles: the states a PIN's first two digits can belong to. A PIN whose
+# directory coordinates fall in another state (230134, Patti in Pratapgarh, is placed in
+# Raipur) is a geocoding error of the directory, not a person in Chhattisgarh.
+_CIRCLES = {
+    "Delhi": "11",
+    "Haryana": "12 13",
+    "Punjab": "14 15 16",
+    "Chandigarh": "16",
+    "Himachal Pradesh": "17",
+    "Jammu And Kashmir": "18 19",
+    "Ladakh": "19",
+    "Uttar Pradesh": "20 21 22 23 24 25 26 27 28",
+    "Uttarakhand": "24 26",
+    "Rajasthan": "30 31 32 33 34",
+    "Gujarat": "36 37 38 39",
+    "Dadra And Nagar Haveli And Daman And Diu": "36 39",
+    "Maharashtra": "40 41 42 43 44",
+    "Goa": "40",
+    "Madhya Pradesh": "45 46 47 48",
+    "Chhattisgarh": "49",
+    "Telangana": "50",
+    "Andhra Pradesh": "50 51 52 53",
+    "Karnataka": "56 57 58 59",
+    "Tamil Nadu": "60 61 62 63 64",
+    "Puducherry": "53 60 67",
+    "Kerala": "67 68 69",
+    "Lakshadweep": "68",
+    "West Bengal": "70 71 72 73 74",
+    "Sikkim": "73",
+    "Andaman And Nicobar Islands": "74",
+    "Odisha": "75 76 77",
+    "Assam": "78",
+    "Arunachal Pradesh": "78 79",
+    "Meghalaya": "79",
+    "Manipur": "79",
+    "Mizoram": "79",
+    "Nagaland": "79",
+    "Tripura": "79",
+    "Bihar": "80 81 82 83 84 85",
+    "Jharkhand": "81 82 83 84 85",
+}
+PIN_CIRCLE_STATES: dict[str, frozenset[str]] = {
+    prefix: frozenset(state for state, codes in _CIRCLES.items() if prefix in codes.split())
+    for prefix in {p for codes in _CIRCLES.values() for p in codes.split()}
+}

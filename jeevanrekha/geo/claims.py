@@ -17,7 +17,7 @@ from datetime import datetime
 from typing import Any
 
 from jeevanrekha.geo import address, evidence
-from jeevanrekha.geo.aliases import CITY_STATES, HOME_STATE_DEFAULT
+from jeevanrekha.geo.aliases import CITY_STATES, HOME_STATE_DEFAULT, PIN_CIRCLE_STATES, POST_WORDS
 from jeevanrekha.geo.gazetteer import Gazetteer, Place
 from jeevanrekha.geo.iplookup import IpLocator
 
@@ -102,8 +102,19 @@ def _pin_claims(ctx: Context, text: str, source: str, weight: float) -> list[Cla
         shares = {info.district: info.share}
         for other in info.others:
             shares[other] = (1 - info.share) / max(1, len(info.others))
-        points = {} if math.isnan(info.lat) else {info.district: (info.lat, info.lon, 5000.0)}
-        subs = {info.district: info.sub_district} if info.sub_district else {}
+        circle = PIN_CIRCLE_STATES.get(str(code)[:2])
+        if circle:  # districts outside the PIN's postal circle are the directory's errors
+            shares = {
+                d: share
+                for d, share in shares.items()
+                if ctx.gazetteer.districts[d].state in circle
+            }
+            if not shares:
+                continue
+        points = {}
+        if info.district in shares and not math.isnan(info.lat):
+            points = {info.district: (info.lat, info.lon, 5000.0)}
+        subs = {info.district: info.sub_district} if info.sub_district and points else {}
         strength = 0.85 * max(weight, 0.8)
         claims.append(Claim("pin", strength, shares, points, subs, f"PIN {code}"))
     return claims
@@ -187,6 +198,23 @@ def text_claims(ctx: Context, ev: Mapping[str, Any]) -> tuple[list[Claim], dict[
     return claims, state_hints
 
 
+_MAJOR = frozenset({"state", "district", "city"})
+
+
+def _names_a_place_in_a_post(mention: address.Mention, named_states: set[str]) -> bool:
+    """Whether a mention in a post's running text is a place, not an everyday word.
+
+    One word of a post names a place when it is spelt exactly as the place is and is not
+    also a common Hindi word ("gaya": went; "sakta": can) — unless the post names the
+    place's state too ("Gaya, Bihar"); a loose spelling counts only for a district, city
+    or state ("lakhnau"), never for a village or locality ("karna" is not Kairana)."""
+    if len(mention.text.split()) > 1:
+        return True
+    if mention.text in POST_WORDS:
+        return any(p.state in named_states for p in mention.places if p.kind != "state")
+    return mention.how == "exact" or any(p.kind in _MAJOR for p in mention.places)
+
+
 def _claims_of_text(
     ctx: Context, text: str, source: str, state_hints: dict[str, float]
 ) -> list[Claim]:
@@ -195,6 +223,8 @@ def _claims_of_text(
     pin_districts = {d for c in pins for d in c.districts}
     found = address.mentions(ctx.gazetteer, text)
     named_states = {p.state for m in found for p in m.places if p.kind == "state"}
+    if source == "post_text":
+        found = [m for m in found if _names_a_place_in_a_post(m, named_states)]
     claims: list[Claim] = list(pins)
     origins: list[Claim] = []
     for mention in found:

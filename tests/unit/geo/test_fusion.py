@@ -141,3 +141,38 @@ def test_resolve_never_raises(ctx: Context, ev: Any) -> None:
     assert 0.0 <= got.confidence <= 1.0
     assert got.needs_trace or got.district is not None
     assert not got.reasons or all(isinstance(r, str) for r in got.reasons)
+
+
+def test_everyday_words_of_a_post_are_not_places(ctx: Context) -> None:
+    """Found by the simulator: 'gaya' (went) read as Gaya, Bihar, 'सकता' (can) as Sakti,
+    Chhattisgarh, over the person's Uttar Pradesh profile; loose spellings of common
+    words read as villages ('karna' as Kairana)."""
+    for post in (
+        "exam me fail ho gaya, ab jeene ka koi matlab nahi. bye everyone",
+        "अब और नहीं सह सकता, आज रात के बाद किसी को परेशान नहीं करूंगा",
+        "माफ़ करना पापा, आपकी बेटी हार गई। अलविदा",
+        "agar kal main na rahun to kisi ko fark nahi padega, mann nahi lagta",
+    ):
+        got = resolve({"post_text": post, "profile_location": "Lucknow"}, ctx)
+        assert (got.state, got.district) == ("Uttar Pradesh", "Lucknow"), (post, got.reasons)
+        assert not any("post_text" in r for r in got.reasons), got.reasons
+
+
+def test_a_post_still_names_places(ctx: Context) -> None:
+    named = resolve({"post_text": "Gaya, Bihar me hoon, ab sab khatam"}, ctx)
+    assert (named.state, named.district) == ("Bihar", "Gaya")  # beside its state
+    news = resolve({"post_text": "kota me is saal 20 chhatron ki aatmahatya"}, ctx)
+    assert news.district == "Kota"
+    local = resolve({"post_text": "Sigra ke paas wali chhat pe hoon, bas ab"}, ctx)
+    assert local.district == "Varanasi"
+
+
+def test_a_pin_placed_in_another_postal_circle_is_not_believed(ctx: Context) -> None:
+    """The PIN directory puts 230134 (Patti, Pratapgarh, Uttar Pradesh) in Raipur: a PIN
+    beginning 23 is in Uttar Pradesh's postal circle, so that district is dropped and the
+    address's own words decide."""
+    got = resolve({"address": "Lalganj, Pratapgarh 230134"}, ctx)
+    assert (got.state, got.district) == ("Uttar Pradesh", "Pratapgarh"), got.reasons
+    assert not got.other_state
+    right = resolve({"address": "Hazratganj 226001"}, ctx)
+    assert (right.state, right.district) == ("Uttar Pradesh", "Lucknow")
