@@ -11,8 +11,8 @@ NODE_STAMP := node_modules/.installed-stamp
 
 .PHONY: demo test setup lint lock bench clean browser
 
-demo: setup var/secret_key
-	SECRET_KEY_FILE=var/secret_key $(BIN)/jeevanrekha demo
+demo: setup var/secret_key var/field_keys.json
+	SECRET_KEY_FILE=var/secret_key FIELD_KEY_FILE=var/field_keys.json $(BIN)/jeevanrekha demo
 
 test: setup
 	$(BIN)/python scripts/run_tests.py
@@ -58,6 +58,12 @@ browser:
 var/secret_key:
 	mkdir -p var
 	$(PYTHON) -c 'import secrets; print(secrets.token_urlsafe(50))' > $@
+	chmod 600 $@
+
+# The field encryption keys (docs/encryption.md); back this file up apart from the database.
+var/field_keys.json:
+	mkdir -p var
+	$(PYTHON) -c 'import base64, json, secrets; b = lambda: base64.b64encode(secrets.token_bytes(32)).decode(); k = "k" + secrets.token_hex(4); print(json.dumps({"current": k, "keys": {k: b()}, "index_key": b()}))' > $@
 	chmod 600 $@
 
 lint: setup

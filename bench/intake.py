@@ -683,6 +683,15 @@ def server_settings(engine: str, opts: Options) -> tuple[int, int]:
     return opts.workers or best_workers, opts.threads or best_threads
 
 
+def field_keys() -> str:
+    """A fresh field key ring for a bench run (DEBUG=0 needs one; docs/encryption.md)."""
+    import base64
+
+    kid = "k" + secrets.token_hex(4)
+    key, index = (base64.b64encode(secrets.token_bytes(32)).decode() for _ in range(2))
+    return json.dumps({"current": kid, "keys": {kid: key}, "index_key": index})
+
+
 def server_env(db: Database, opts: Options) -> dict[str, str]:
     env = {
         k: v
@@ -692,6 +701,7 @@ def server_env(db: Database, opts: Options) -> dict[str, str]:
     }
     env.update(
         SECRET_KEY=secrets.token_urlsafe(50),
+        FIELD_KEYS=os.environ.get("FIELD_KEYS") or field_keys(),
         DATABASE_URL=db.url,
         DATA_DIR=str(db.workdir),
         ACCESS_LOG=opts.access_log,

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 
 from jeevanrekha.core.lifecycle import CaseState
+from jeevanrekha.crypto.fields import EncryptedCharField, EncryptedJSONField, EncryptedTextField
 
 
 class Role(models.TextChoices):
@@ -39,7 +40,7 @@ class DeskProfile(models.Model):
 class Subject(models.Model):
     """The person at risk, known by identifiers (handle, phone, email); links repeat cases."""
 
-    display_name = models.CharField(max_length=200, blank=True)
+    display_name = EncryptedCharField(max_length=200, blank=True)
     created_at = models.DateTimeField()
 
     def __str__(self) -> str:
@@ -48,11 +49,16 @@ class Subject(models.Model):
 
 class SubjectIdentifier(models.Model):
     """One way to recognise a subject: `handle` (platform:handle), `phone`, `email`, `url`
-    (profile) or `post` (the post's URL: two reports of one post are one person)."""
+    (profile) or `post` (the post's URL: two reports of one post are one person).
+
+    `value` is the identifier's blind index (crypto.codec.blind_index of the normalised
+    identifier), never the identifier itself; `label` is the identifier, encrypted, to show.
+    """
 
     subject = models.ForeignKey(Subject, on_delete=models.CASCADE, related_name="identifiers")
     kind = models.CharField(max_length=20)
-    value = models.CharField(max_length=300)
+    value = models.CharField(max_length=300, help_text="HMAC-SHA256 blind index (hex)")
+    label = EncryptedCharField(max_length=300, blank=True, db_default="")
 
     class Meta:
         constraints = [
@@ -82,7 +88,7 @@ class Case(models.Model):
     state_name = models.CharField(max_length=80, blank=True, help_text="Indian state, if known")
     district = models.CharField(max_length=80, blank=True)
     police_station = models.CharField(max_length=120, blank=True)
-    location = models.JSONField(
+    location = EncryptedJSONField(
         default=dict,
         blank=True,
         help_text="the locate engine's resolution: point, radius, needs_trace, reasons, ...",
@@ -144,13 +150,13 @@ class Task(models.Model):
     escalation_step = models.PositiveSmallIntegerField(default=0)
     acknowledged_at = models.DateTimeField(null=True, blank=True)
     acknowledged_by = models.CharField(max_length=150, blank=True)
-    result = models.TextField(blank=True)
+    result = EncryptedTextField(blank=True)
     closed_at = models.DateTimeField(null=True, blank=True)
     # Dispatch (issue #6): what the field reported last, kind-specific data, the timer's claim.
     progress = models.CharField(
         max_length=20, blank=True, help_text="en_route, on_scene, person_safe, not_found"
     )
-    detail = models.JSONField(
+    detail = EncryptedJSONField(
         default=dict, blank=True, help_text="kind-specific: vehicle, trace request, package ids"
     )
     claimed_by = models.CharField(max_length=64, blank=True, help_text="timer worker holding it")
@@ -195,7 +201,7 @@ class Outcome(models.Model):
     case = models.OneToOneField(Case, on_delete=models.PROTECT, related_name="outcome")
     code = models.CharField(max_length=12, choices=OutcomeCode.choices)
     reason_codes = models.JSONField(default=list, blank=True)
-    note = models.TextField(blank=True)
+    note = EncryptedTextField(blank=True)
     recorded_at = models.DateTimeField()
     recorded_by = models.CharField(max_length=150)
 
@@ -228,8 +234,8 @@ class CaseNote(models.Model):
 
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="notes")
     kind = models.CharField(max_length=8, choices=NoteKind.choices)
-    text = models.TextField(blank=True)
-    party = models.CharField(max_length=200, blank=True, help_text="who was called, or called")
+    text = EncryptedTextField(blank=True)
+    party = EncryptedCharField(max_length=200, blank=True, help_text="who was called, or called")
     incoming = models.BooleanField(default=False, help_text="a call the desk took")
     result = models.CharField(max_length=16, choices=CallResult.choices, blank=True)
     author = models.CharField(max_length=150)

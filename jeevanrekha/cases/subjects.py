@@ -1,4 +1,9 @@
-"""Recognising the person at risk from an alert's identifiers."""
+"""Recognising the person at risk from an alert's identifiers.
+
+Identifiers are looked up and stored as blind indexes (crypto.codec.blind_index: HMAC-SHA256
+of the normalised identifier under the index key), never in clear: the database can find
+"the subject with this phone" without holding the phone number (docs/encryption.md).
+"""
 
 from __future__ import annotations
 
@@ -8,6 +13,7 @@ from datetime import datetime
 from django.db import connection
 
 from jeevanrekha.cases.models import Subject, SubjectIdentifier
+from jeevanrekha.crypto.codec import blind_index
 from jeevanrekha.db.rows import execute, insert_rows, select_in
 
 
@@ -19,6 +25,12 @@ def normalise_phone(raw: str) -> str:
     if len(digits) == 11 and digits.startswith("0"):
         return digits[1:]
     return digits
+
+
+def e164(raw: str) -> str:
+    """A phone number as E.164 (`+91` and the national number for Indian numbers)."""
+    digits = normalise_phone(raw)
+    return f"+91{digits}" if len(digits) == 10 else f"+{digits}"
 
 
 def identifiers_for(
@@ -35,7 +47,7 @@ def identifiers_for(
     if handle:
         found.append(("handle", f"{platform}:{handle.lstrip('@').lower()}"))
     if phone and len(normalise_phone(phone)) >= 6:
-        found.append(("phone", normalise_phone(phone)))
+        found.append(("phone", e164(phone)))
     if profile_url:
         found.append(("url", profile_url.rstrip("/").lower()))
     if email:
@@ -87,11 +99,11 @@ def subjects_for(
         rows = [(i, n, at) for i, n in zip(new_ids, new_names, strict=False)]
         insert_rows(Subject, ("id", "display_name", "created_at"), rows, returning=False)
     resolved = [new_ids[-s - 1] if s is not None and s < 0 else s for s in found]
-    insert_rows(
+    insert_rows(  # the label is encrypted by insert_rows (an encrypted field)
         SubjectIdentifier,
-        ("subject_id", "kind", "value"),
+        ("subject_id", "kind", "value", "label"),
         [
-            (subject, kind, value)
+            (subject, kind, blind_index(kind, value), value)
             for (ids, _), subject in zip(wanted, resolved, strict=True)
             if subject is not None
             for kind, value in ids
@@ -117,14 +129,23 @@ KNOWN_PG = (
 )
 
 
+def indexed(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], tuple[str, str]]:
+    """(kind, blind index) -> (kind, identifier), for looking identifiers up."""
+    return {(kind, blind_index(kind, value)): (kind, value) for kind, value in pairs}
+
+
 def known_subjects(pairs: set[tuple[str, str]]) -> dict[tuple[str, str], int]:
+    """The subject known by each of these (kind, identifier) pairs, where one is."""
     # By value alone, the leading column of the unique index; a value found under another
     # kind than the one asked for is dropped.
-    values = sorted({value for _, value in pairs})
+    digests = indexed(pairs)
+    values = sorted({value for _, value in digests})
     if not values:
         return {}
     if connection.vendor == "postgresql":
         rows = execute(KNOWN_PG, [values])
     else:
         rows = select_in(_KNOWN, values)
-    return {(kind, value): subject for kind, value, subject in rows if (kind, value) in pairs}
+    return {
+        digests[(kind, value)]: subject for kind, value, subject in rows if (kind, value) in digests
+    }

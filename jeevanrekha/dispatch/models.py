@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from django.db import models
 
+from jeevanrekha.crypto.fields import EncryptedJSONField, EncryptedTextField
+
 
 class VehicleStatus(models.TextChoices):
     AVAILABLE = "available", "Available"
@@ -99,8 +101,8 @@ class Notification(models.Model):
     transport = models.CharField(max_length=12)
     address = models.CharField(max_length=500)
     subject = models.CharField(max_length=300)
-    body = models.TextField()
-    attachments = models.JSONField(default=list, blank=True, help_text="[{name, type, text}]")
+    body = EncryptedTextField()  # names the place and the person: encrypted at rest
+    attachments = EncryptedJSONField(default=list, blank=True, help_text="[{name, type, text}]")
     link_id = models.CharField(max_length=40, blank=True, help_text="its one-tap link")
     status = models.CharField(
         max_length=10, choices=NotificationStatus.choices, default=NotificationStatus.PENDING

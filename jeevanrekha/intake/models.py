@@ -4,6 +4,13 @@ from __future__ import annotations
 
 from django.db import models
 
+from jeevanrekha.crypto.fields import (
+    EncryptedBinaryField,
+    EncryptedCharField,
+    EncryptedJSONField,
+    EncryptedTextField,
+)
+
 
 class IntakeSource(models.Model):
     """A partner or platform allowed to post alerts, with its own HMAC secret."""
@@ -36,9 +43,10 @@ class RawAlert(models.Model):
     channel = models.CharField(max_length=20, help_text="api, email, form, monitor, file")
     source_name = models.CharField(max_length=60, blank=True, help_text="as claimed by the sender")
     received_at = models.DateTimeField()
-    remote_addr = models.GenericIPAddressField(null=True, blank=True)
-    headers = models.JSONField(default=dict)
-    body = models.BinaryField()
+    # Personal fields are encrypted at rest (docs/encryption.md).
+    remote_addr = EncryptedCharField(max_length=45, null=True, blank=True)
+    headers = EncryptedJSONField(default=dict)
+    body = EncryptedBinaryField()
     body_size = models.PositiveIntegerField(help_text="size of the whole body as received")
     body_truncated = models.BooleanField(default=False)
     body_sha256 = models.CharField(max_length=64)
@@ -74,15 +82,16 @@ class Alert(models.Model):
     platform = models.CharField(max_length=40)
     received_at = models.DateTimeField(help_text="when the desk received it")
     reported_at = models.DateTimeField(null=True, blank=True, help_text="when the source sent it")
-    post_url = models.URLField(max_length=2000, blank=True)
-    post_text = models.TextField(blank=True)
+    # Personal fields are encrypted at rest (docs/encryption.md).
+    post_url = EncryptedCharField(max_length=2000, blank=True)
+    post_text = EncryptedTextField(blank=True)
     post_created_at = models.DateTimeField(null=True, blank=True)
-    post_media = models.JSONField(default=list, blank=True)
-    account_handle = models.CharField(max_length=200, blank=True)
-    account_name = models.CharField(max_length=200, blank=True)
-    profile_url = models.URLField(max_length=2000, blank=True)
-    evidence = models.JSONField(default=dict, blank=True)
-    reporter = models.JSONField(default=dict, blank=True)
+    post_media = EncryptedJSONField(default=list, blank=True)
+    account_handle = EncryptedCharField(max_length=200, blank=True)
+    account_name = EncryptedCharField(max_length=200, blank=True)
+    profile_url = EncryptedCharField(max_length=2000, blank=True)
+    evidence = EncryptedJSONField(default=dict, blank=True)
+    reporter = EncryptedJSONField(default=dict, blank=True)
     risk = models.JSONField(
         default=dict, blank=True, help_text="level, score, imminent, lang, cues, model"
     )

@@ -1,0 +1,4 @@
+"""Retention: personal data of closed cases is anonymised after set periods; statistics stay.
+
+See docs/retention.md.
+"""
