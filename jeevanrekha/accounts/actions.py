@@ -6,6 +6,7 @@ within LOGIN_LOCKOUT_MINUTES locks that name or address for LOGIN_LOCKOUT_MINUTE
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any
@@ -17,7 +18,7 @@ from django.db.models import Q
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from jeevanrekha.accounts import conf, totp
-from jeevanrekha.accounts.models import SignInThrottle, ThrottleScope
+from jeevanrekha.accounts.models import CurrentSignIn, SignInThrottle, ThrottleScope
 from jeevanrekha.audit import chain as audit
 
 ANONYMOUS = "anonymous"
@@ -115,12 +116,17 @@ def _locked_entry(row: SignInThrottle, at: datetime) -> audit.Entry:
 
 def do_complete_sign_in(
     user: AbstractBaseUser, address: str, *, enrolled: bool, at: datetime
-) -> None:
-    """Both factors passed: the account's failure counter is cleared; audited."""
+) -> str:
+    """Both factors passed: the account's failure counter is cleared, a new sign-in serial
+    (which the session keeps, ending the person's other sessions) is returned; audited."""
+    serial = secrets.token_hex(16)
     with transaction.atomic():
         SignInThrottle.objects.filter(
             scope=ThrottleScope.ACCOUNT, key=account_key(user.get_username())
         ).delete()
+        CurrentSignIn.objects.update_or_create(
+            user_id=user.pk, defaults={"serial": serial, "signed_in_at": at}
+        )
         audit.append(
             at=at,
             actor=actor_of(user),
@@ -129,6 +135,16 @@ def do_complete_sign_in(
             object_id=str(user.pk),
             after={"address": address, "enrolled_now": enrolled},
         )
+    return serial
+
+
+def is_current_sign_in(user: AbstractBaseUser, serial: str) -> bool:
+    """Whether a session with this serial is the person's latest sign-in (one query).
+
+    A person with no recorded sign-in (signed in before the rule existed) is let be."""
+    latest = CurrentSignIn.objects.filter(user_id=user.pk).values_list("serial", flat=True)
+    current = latest.first()
+    return current is None or current == serial
 
 
 def do_sign_out(user: AbstractBaseUser, reason: str, *, at: datetime) -> None:

@@ -27,5 +27,10 @@ def passive_url_names() -> frozenset[str]:
     return frozenset(settings.SESSION_PASSIVE_URL_NAMES)
 
 
+def one_per_person() -> bool:
+    """A new sign-in ends the person's other sessions (SESSION_ONE_PER_PERSON)."""
+    return bool(getattr(settings, "SESSION_ONE_PER_PERSON", True))
+
+
 # A password accepted but no code given within this time: start again.
 PENDING_SECONDS = 300

@@ -5,6 +5,8 @@ code step). For every signed-in request:
 
 - a session that never passed the code step (e.g. made by a password-only login such as
   Django's own) is signed out;
+- a session whose sign-in is not the person's latest (they signed in elsewhere since) is
+  signed out: one session per person (SESSION_ONE_PER_PERSON);
 - a session idle for longer than SESSION_IDLE_MINUTES is signed out; the next page shows
   the sign-in form with the reason. What the page polls by itself (SESSION_PASSIVE_URL_NAMES)
   is not activity, so a desk left open still locks;
@@ -58,6 +60,10 @@ class SessionGuardMiddleware:
         if not is_verified(user):
             _end(request, user, "no_second_factor")
             return None
+        serial = str(request.session.get(session.SIGN_IN_SERIAL) or "")
+        if conf.one_per_person() and not actions.is_current_sign_in(user, serial):
+            _end(request, user, "signed_in_elsewhere")
+            return _htmx_to_login(request) if _is_htmx(request) else None
         last = float(request.session.get(session.LAST_ACTIVE) or 0)
         if time.time() - last <= conf.idle_seconds():
             return None

@@ -6,6 +6,7 @@ person). Nobody saves these rows directly: accounts/actions.py does, and audits 
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 
@@ -37,3 +38,22 @@ class SignInThrottle(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scope}:{self.key} ({self.failures} failures)"
+
+
+class CurrentSignIn(models.Model):
+    """A person's latest sign-in: only the session that carries this serial stays signed in.
+
+    The concurrent-session rule (SESSION_ONE_PER_PERSON): signing in again, on another
+    machine or browser, ends the earlier session at its next request (audited as
+    `signed_out`, reason `signed_in_elsewhere`). A serial, not the session key, because the
+    session key changes while the person stays signed in (Django rotates it).
+    """
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, primary_key=True, related_name="+"
+    )
+    serial = models.CharField(max_length=32)
+    signed_in_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.user_id} signed in at {self.signed_in_at:%Y-%m-%d %H:%M}"

@@ -12,6 +12,8 @@ PENDING_BACKEND = "jr_pending_backend"
 NEXT = "jr_next"
 # Unix time of the person's last action (polling does not count); see middleware.py.
 LAST_ACTIVE = "jr_last_active"
+# The serial of this session's sign-in (models.CurrentSignIn): one session per person.
+SIGN_IN_SERIAL = "jr_sign_in_serial"
 # Why the last session ended, shown once on the sign-in page.
 SIGNED_OUT = "jr_signed_out"
 

@@ -58,6 +58,8 @@ def _notice(request: HttpRequest) -> str:
         }
     if reason == "signed_out":
         return _("You are signed out.")
+    if reason == "signed_in_elsewhere":
+        return _("You were signed out because your account signed in somewhere else.")
     if reason in {"expired", "no_second_factor"}:
         return _("Please sign in again.")
     return ""
@@ -205,7 +207,7 @@ def _finish(
     auth.login(request, cast(Any, user), backend=backend)  # rotates the session id again
     django_otp.login(request, device)
     request.session[session.LAST_ACTIVE] = time.time()
-    actions.do_complete_sign_in(
+    request.session[session.SIGN_IN_SERIAL] = actions.do_complete_sign_in(
         user, session.client_address(request), enrolled=enrolled, at=timezone.now()
     )
     return redirect(wanted or resolve_url(settings.LOGIN_REDIRECT_URL))

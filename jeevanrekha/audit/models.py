@@ -59,3 +59,26 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> NoReturn:
         raise AppendOnlyError("the audit trail is append-only: rows cannot be deleted")
+
+
+class ChainCheck(models.Model):
+    """The audit chain's scheduled verification: one row, a database timer (house rule 3).
+
+    `jeevanrekha timers` claims it when `due_at` has passed (a conditional UPDATE, so one
+    worker walks the chain), walks it, and writes what it found here; a break stays here
+    (and on the banner of supervisors and administrators) until a walk finds the chain whole.
+    """
+
+    name = models.CharField(max_length=40, primary_key=True)
+    due_at = models.DateTimeField()
+    claimed_by = models.CharField(max_length=64, blank=True)
+    claimed_until = models.DateTimeField(null=True, blank=True)
+    last_run_at = models.DateTimeField(null=True, blank=True)
+    last_rows = models.BigIntegerField(default=0, help_text="rows the last walk checked")
+    broken_seq = models.BigIntegerField(null=True, blank=True, help_text="first broken row")
+    broken_reason = models.CharField(max_length=200, blank=True)
+    broken_since = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        state = f"broken at #{self.broken_seq}" if self.broken_seq else "whole"
+        return f"{self.name}: {state}, next {self.due_at:%Y-%m-%d %H:%M}"
