@@ -35,9 +35,42 @@ MAX_TRIES = 5
 
 @dataclass(frozen=True)
 class Stage:
+    """A stage: its topics, a handler for one event and, optionally, one for a batch.
+
+    `handle_many` does a whole fetched batch in one transaction (one lock of the audit
+    chain instead of one per case: what lets several workers scale). When it fails, the
+    batch is done again one event at a time, so that a bad event fails alone."""
+
     name: str
     topics: frozenset[str]
     handle: Callable[[Event], None]
+    handle_many: Callable[[list[Event]], None] | None = None
+
+
+def handle_events(stage: Stage, events: list[Event]) -> None:
+    """Handle the events: as one batch when the stage can, else (or if that fails) one by
+    one; an event whose handler fails raises (it is not acknowledged, and comes again)."""
+    if stage.handle_many is not None and len(events) > 1:
+        try:
+            stage.handle_many(events)
+            return
+        except DATABASE_DOWN:
+            raise
+        except Exception:
+            log.exception("stage %s: a batch of %d failed; one by one", stage.name, len(events))
+    for event in events:
+        stage.handle(event)
+
+
+def case_ids(events: list[Event]) -> list[int]:
+    """The distinct case ids that the events name, in order."""
+    ids: dict[int, None] = {}
+    for event in events:
+        payload = event.payload if isinstance(event.payload, dict) else {}
+        case_id = payload.get("case_id")
+        if isinstance(case_id, int):
+            ids[case_id] = None
+    return list(ids)
 
 
 def event_from_message(data: bytes) -> Event:

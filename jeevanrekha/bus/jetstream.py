@@ -8,6 +8,7 @@ is stored), used by the watch (`monitor --nats-subject`) and the pipeline stages
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import threading
 from collections.abc import Coroutine
 from typing import Any, TypeVar
@@ -32,7 +33,12 @@ class Client:
         self.js: Any = None
 
     def _run(self, coroutine: Coroutine[Any, Any, T], timeout: float = 30.0) -> T:
-        return asyncio.run_coroutine_threadsafe(coroutine, self._loop).result(timeout)
+        future = asyncio.run_coroutine_threadsafe(coroutine, self._loop)
+        try:
+            return future.result(timeout)
+        except TimeoutError:
+            future.cancel()  # not left running on the loop
+            raise
 
     def open(self) -> None:
         self._run(self._connect())
@@ -55,7 +61,11 @@ class Client:
 
     def close(self) -> None:
         if self.connection is not None:
-            self._run(self.connection.drain())
+            try:
+                self._run(self.connection.drain())
+            except Exception:  # a connection that cannot drain is closed all the same
+                with contextlib.suppress(Exception):
+                    self._run(self.connection.close(), timeout=5)
         self._loop.call_soon_threadsafe(self._loop.stop)
         self._thread.join(timeout=5)
 
@@ -79,7 +89,7 @@ class PullConsumer(Client):
     async def _fetch(self, batch: int, wait: float) -> list[Any]:
         try:
             return list(await self._pull.fetch(batch, timeout=wait))
-        except NatsTimeout:
+        except (TimeoutError, NatsTimeout):  # nats-py raises either when none came
             return []
 
     def ack(self, messages: list[Any]) -> None:

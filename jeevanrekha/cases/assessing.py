@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from jeevanrekha.audit import chain as audit
-from jeevanrekha.bus.outbox import emit
+from jeevanrekha.bus.outbox import emit_many
 from jeevanrekha.cases.actions import case_priority
 from jeevanrekha.cases.models import Case
 from jeevanrekha.intake.models import Alert
@@ -33,35 +33,62 @@ class AlertRisk:
 
 def do_set_case_risk(case_id: int, risks: list[AlertRisk], *, actor: str, at: datetime) -> bool:
     """Write the alerts' risk and the case's; True when the case's level or imminence changed."""
-    if not risks:
-        return False
+    return case_id in do_set_cases_risk({case_id: risks}, actor=actor, at=at)
+
+
+def do_set_cases_risk(
+    risks_by_case: dict[int, list[AlertRisk]], *, actor: str, at: datetime
+) -> set[int]:
+    """The same for many cases in one transaction (the risk stage's batch); the changed ids.
+
+    Cases are locked in id order (two batches that share a case cannot deadlock) and the
+    audit chain's lock is taken last, just before the commit (audit/chain.py).
+    """
+    wanted = sorted(case_id for case_id, risks in risks_by_case.items() if risks)
+    if not wanted:
+        return set()
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case_id)
-        for risk in risks:
-            Alert.objects.filter(pk=risk.alert_id, case_id=case_id).update(risk=risk.view)
-        levels = [r.level for r in risks] + (
-            [case.risk_level] if case.risk_level is not None else []
+        cases = list(Case.objects.select_for_update().filter(pk__in=wanted).order_by("pk"))
+        alerts = [
+            Alert(pk=r.alert_id, risk=r.view) for case in cases for r in risks_by_case[case.pk]
+        ]
+        Alert.objects.bulk_update(alerts, ["risk"])
+        entries: list[audit.Entry] = []
+        events: list[tuple[str, str, dict[str, Any]]] = []
+        changed = [c for c in cases if _assess(c, risks_by_case[c.pk], actor, at, entries, events)]
+        Case.objects.bulk_update(changed, ["risk_level", "imminent", "priority"])
+        audit.append_many(entries)
+        emit_many(events, at=at)
+        return {case.pk for case in changed}
+
+
+def _assess(
+    case: Case,
+    risks: list[AlertRisk],
+    actor: str,
+    at: datetime,
+    entries: list[audit.Entry],
+    events: list[tuple[str, str, dict[str, Any]]],
+) -> bool:
+    """Raise the case's level and imminence to its alerts'; its audit entry and event."""
+    levels = [r.level for r in risks] + ([case.risk_level] if case.risk_level is not None else [])
+    level, imminent = max(levels), case.imminent or any(r.imminent for r in risks)
+    if (level, imminent) == (case.risk_level, case.imminent):
+        return False
+    before = {"risk_level": case.risk_level, "imminent": case.imminent, "priority": case.priority}
+    case.risk_level, case.imminent = level, imminent
+    case.priority = case_priority(case, at)
+    after = {"risk_level": level, "imminent": imminent, "priority": case.priority}
+    entries.append(
+        audit.Entry(
+            at,
+            actor,
+            "case_risk_assessed",
+            "case",
+            case.pk,
+            before,
+            {**after, "alerts": [r.alert_id for r in risks]},
         )
-        level, imminent = max(levels), case.imminent or any(r.imminent for r in risks)
-        if (level, imminent) == (case.risk_level, case.imminent):
-            return False
-        before = {
-            "risk_level": case.risk_level,
-            "imminent": case.imminent,
-            "priority": case.priority,
-        }
-        case.risk_level, case.imminent = level, imminent
-        case.priority = case_priority(case, at)
-        case.save(update_fields=["risk_level", "imminent", "priority"])
-        after = {"risk_level": level, "imminent": imminent, "priority": case.priority}
-        audit.append(
-            at=at,
-            actor=actor,
-            action="case_risk_assessed",
-            object_type="case",
-            object_id=case.pk,
-            before=before,
-            after={**after, "alerts": [r.alert_id for r in risks]},
-        )
-        emit("case_risk_assessed", {"case_id": case.pk, **after}, at=at, key=str(case.pk))
-        return True
+    )
+    events.append(("case_risk_assessed", str(case.pk), {"case_id": case.pk, **after}))
+    return True

@@ -14,7 +14,7 @@ from typing import Any
 from django.db import transaction
 
 from jeevanrekha.audit import chain as audit
-from jeevanrekha.bus.outbox import emit
+from jeevanrekha.bus.outbox import emit_many
 from jeevanrekha.cases.actions import case_priority
 from jeevanrekha.cases.models import Case
 
@@ -55,57 +55,74 @@ def do_set_case_location(
 
     Nothing is written (and nothing audited) when the resolution is the one already there.
     """
+    moved = do_set_cases_location({case_id: location}, actor=actor, at=at, source=source)
+    return case_id in moved
+
+
+_FIELDS = [
+    "state_name",
+    "district",
+    "police_station",
+    "location_confidence",
+    "location",
+    "priority",
+]
+
+
+def do_set_cases_location(
+    locations: dict[int, CaseLocation], *, actor: str, at: datetime, source: str = ""
+) -> set[int]:
+    """The same for many cases in one transaction (the locate stage's batch); the ids of
+    those whose jurisdiction changed. Cases are locked in id order, the audit chain last."""
     with transaction.atomic():
-        case = Case.objects.select_for_update().get(pk=case_id)
-        stored = asdict(location)
-        if case.location == stored:
-            return False
-        before = {
-            "state": case.state_name,
-            "district": case.district,
-            "station": case.police_station,
-            "confidence": case.location_confidence,
-        }
-        old = (case.state_name, case.district, case.police_station)
-        case.state_name, case.district, case.police_station = location.jurisdiction()
-        case.location_confidence = location.confidence
-        case.location = stored
-        case.priority = case_priority(case, at)
-        case.save(
-            update_fields=[
-                "state_name",
-                "district",
-                "police_station",
-                "location_confidence",
-                "location",
-                "priority",
-            ]
-        )
-        moved = any(old) and old != location.jurisdiction()
-        after = {
-            "state": case.state_name,
-            "district": case.district,
-            "station": case.police_station,
-            "confidence": location.confidence,
-            "needs_trace": location.needs_trace,
-            "other_state": location.other_state,
-            "source": source,
-        }
-        audit.append(
-            at=at,
-            actor=actor,
-            action="case_jurisdiction_changed" if moved else "case_located",
-            object_type="case",
-            object_id=case.pk,
-            before=before,
-            after=after,
-        )
-        emit("case_located", {"case_id": case.pk, **after}, at=at, key=str(case.pk))
-        if moved:
-            emit(
-                "case_jurisdiction_changed",
-                {"case_id": case.pk, "from": before, "to": after},
-                at=at,
-                key=str(case.pk),
-            )
+        cases = Case.objects.select_for_update().filter(pk__in=sorted(locations)).order_by("pk")
+        entries: list[audit.Entry] = []
+        events: list[tuple[str, str, dict[str, Any]]] = []
+        written, moved = [], set()
+        for case in cases:
+            change = _relocate(case, locations[case.pk], at, source)
+            if change is None:
+                continue
+            before, after, has_moved = change
+            written.append(case)
+            action = "case_jurisdiction_changed" if has_moved else "case_located"
+            entries.append(audit.Entry(at, actor, action, "case", case.pk, before, after))
+            events.append(("case_located", str(case.pk), {"case_id": case.pk, **after}))
+            if has_moved:
+                moved.add(case.pk)
+                payload = {"case_id": case.pk, "from": before, "to": after}
+                events.append(("case_jurisdiction_changed", str(case.pk), payload))
+        Case.objects.bulk_update(written, _FIELDS)
+        audit.append_many(entries)
+        emit_many(events, at=at)
         return moved
+
+
+def _relocate(
+    case: Case, location: CaseLocation, at: datetime, source: str
+) -> tuple[dict[str, Any], dict[str, Any], bool] | None:
+    """Set the case's location fields; (before, after, moved), or None when unchanged."""
+    stored = asdict(location)
+    if case.location == stored:
+        return None
+    before = {
+        "state": case.state_name,
+        "district": case.district,
+        "station": case.police_station,
+        "confidence": case.location_confidence,
+    }
+    old = (case.state_name, case.district, case.police_station)
+    case.state_name, case.district, case.police_station = location.jurisdiction()
+    case.location_confidence = location.confidence
+    case.location = stored
+    case.priority = case_priority(case, at)
+    after = {
+        "state": case.state_name,
+        "district": case.district,
+        "station": case.police_station,
+        "confidence": location.confidence,
+        "needs_trace": location.needs_trace,
+        "other_state": location.other_state,
+        "source": source,
+    }
+    return before, after, any(old) and old != location.jurisdiction()

@@ -5,49 +5,56 @@ from __future__ import annotations
 
 from django.utils import timezone
 
-from jeevanrekha.bus.consumers import Stage
+from jeevanrekha.bus.consumers import Stage, case_ids
 from jeevanrekha.bus.relay import Event
-from jeevanrekha.cases.assessing import AlertRisk, do_set_case_risk
+from jeevanrekha.cases.assessing import AlertRisk, do_set_cases_risk
 from jeevanrekha.intake.models import Alert
 
 
 def assess_case(case_id: int, *, actor: str = "stage:risk") -> bool:
     """Score the case's unscored alerts; True when the case's urgency changed."""
+    return case_id in assess_cases([case_id], actor=actor)
+
+
+def assess_cases(case_ids: list[int], *, actor: str = "stage:risk") -> set[int]:
+    """Score the cases' unscored alerts, all at once; the ids whose urgency changed."""
     from jeevanrekha.intake.sources.monitor.scoring import risk_scorer
 
     alerts = [
-        (a.pk, a.post_text)
-        for a in Alert.objects.filter(case_id=case_id).only("post_text", "risk")
+        (a.pk, a.case_id, a.post_text)
+        for a in Alert.objects.filter(case_id__in=case_ids).only("case_id", "post_text", "risk")
         if not (isinstance(a.risk, dict) and "level" in a.risk)
     ]
     if not alerts:
-        return False
-    views = risk_scorer([text or "" for _, text in alerts])
-    risks = [
-        AlertRisk(
-            alert_id,
-            view.level,
-            view.score,
-            view.imminent,
-            {
-                "level": view.level,
-                "score": round(view.score, 4),
-                "imminent": view.imminent,
-                "lang": view.lang,
-                "cues": view.cues[:64],
-                "model": view.model,
-            },
+        return set()
+    views = risk_scorer([text or "" for _, _, text in alerts])
+    by_case: dict[int, list[AlertRisk]] = {}
+    for (alert_id, case_id, _), view in zip(alerts, views, strict=True):
+        by_case.setdefault(case_id, []).append(
+            AlertRisk(
+                alert_id,
+                view.level,
+                view.score,
+                view.imminent,
+                {
+                    "level": view.level,
+                    "score": round(view.score, 4),
+                    "imminent": view.imminent,
+                    "lang": view.lang,
+                    "cues": view.cues[:64],
+                    "model": view.model,
+                },
+            )
         )
-        for (alert_id, _), view in zip(alerts, views, strict=True)
-    ]
-    return do_set_case_risk(case_id, risks, actor=actor, at=timezone.now())
+    return do_set_cases_risk(by_case, actor=actor, at=timezone.now())
 
 
 def handle(event: Event) -> None:
-    payload = event.payload if isinstance(event.payload, dict) else {}
-    case_id = payload.get("case_id")
-    if isinstance(case_id, int):
-        assess_case(case_id)
+    assess_cases(case_ids([event]))
 
 
-STAGE = Stage("risk", frozenset({"case_opened", "case_alert_added"}), handle)
+def handle_many(events: list[Event]) -> None:
+    assess_cases(case_ids(events))
+
+
+STAGE = Stage("risk", frozenset({"case_opened", "case_alert_added"}), handle, handle_many)

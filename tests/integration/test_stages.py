@@ -131,3 +131,65 @@ def test_the_risk_stage_makes_an_imminent_case_urgent(post_alert: PostAlert, set
     alert = case.alerts.get()
     assert alert.risk["level"] == case.risk_level and alert.risk["cues"]  # why, for the desk
     assert AuditEvent.objects.filter(action="case_risk_assessed", object_id=str(urgent_id)).exists()
+
+
+def test_a_batch_through_jetstream_is_one_transaction_per_stage_and_equals_one_by_one(
+    post_alert: PostAlert, settings: Any, nats_url: str
+) -> None:
+    """Issue #9: a worker handles a fetched batch together (one lock of the audit chain);
+    the cases come out as the one-by-one path makes them, each audited once."""
+    from jeevanrekha.stages.locate import locate_case
+
+    settings.NATS_URL = nats_url
+    places = ["Varanasi, Uttar Pradesh", "Gorakhpur, UP", "Agra", "Meerut, Uttar Pradesh"]
+    ids = []
+    for n, place in enumerate(places):
+        alert = about_ravi(profile_location=place)
+        alert["account"]["handle"] = f"batch_person_{n}"
+        alert["post"]["text"] = "aaj raat ke baad kisi ko pareshan nahi karunga. alvida 🙏"
+        ids.append(post_alert(alert).json()["case_id"])
+    call_command("relay", "--once", stdout=io.StringIO())
+    for stage in ("risk", "locate"):
+        call_command("worker", "--stage", stage, "--max-events", "4", stdout=io.StringIO())
+    cases = {c.pk: c for c in Case.objects.filter(pk__in=ids)}
+    assert [cases[i].district for i in ids] == ["Varanasi", "Gorakhpur", "Agra", "Meerut"]
+    assert all(c.risk_level is not None and c.imminent for c in cases.values())
+    for action in ("case_risk_assessed", "case_located"):
+        audited = AuditEvent.objects.filter(action=action, object_id__in=[str(i) for i in ids])
+        assert sorted(int(e.object_id) for e in audited) == sorted(ids)
+    # One batch per stage: one action, one moment (one by one, each case has its own).
+    for action in ("case_risk_assessed", "case_located"):
+        moments = AuditEvent.objects.filter(action=action).values_list("at", flat=True)
+        assert len(set(moments)) == 1
+    # The one-by-one path finds nothing to change: the batch wrote what it would have.
+    assert not any(locate_case(i) for i in ids)
+    assert AuditEvent.objects.filter(action="case_located").count() == 4
+    assert chain.verify()[1] is None
+
+
+def test_a_failing_batch_is_done_again_one_event_at_a_time() -> None:
+    from datetime import UTC, datetime
+
+    from jeevanrekha.bus.consumers import Stage, handle_events
+    from jeevanrekha.bus.relay import Event
+
+    done: list[str] = []
+
+    def one(event: Event) -> None:
+        if event.id == 2:
+            raise ValueError("a poison event")
+        done.append(f"one {event.id}")
+
+    def many(events: list[Event]) -> None:
+        if any(event.id == 2 for event in events):
+            raise ValueError("the batch fails on the poison event")
+        done.append(f"batch {[event.id for event in events]}")
+
+    stage = Stage("test", frozenset({"t"}), one, many)
+    now = datetime.now(UTC)
+    events = [Event(n, "t", "", {}, now, "") for n in (1, 2, 3)]
+    with pytest.raises(ValueError, match="a poison event"):
+        handle_events(stage, events)  # raises: not acknowledged, the broker brings it again
+    assert done == ["one 1"]  # the batch failed; one by one, the good event before the bad
+    handle_events(stage, [events[0], events[2]])
+    assert done == ["one 1", "batch [1, 3]"]

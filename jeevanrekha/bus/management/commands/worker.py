@@ -16,7 +16,7 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from jeevanrekha.bus.consumers import Stage, event_from_message, run_in_process
+from jeevanrekha.bus.consumers import Stage, event_from_message, handle_events, run_in_process
 from jeevanrekha.bus.jetstream import PullConsumer
 from jeevanrekha.bus.relay import STREAM, SUBJECT_PREFIX, namespace
 from jeevanrekha.db.outage import Backoff, riding_out
@@ -39,14 +39,11 @@ def consume_jetstream(stage: Stage, url: str, *, batch: int, max_events: int) ->
     try:
         while not max_events or seen < max_events:
             messages = consumer.fetch(batch)
-            done = []
-            for message in messages:
-                event = event_from_message(message.data)
-                if event.ns == space and event.topic in stage.topics:
-                    stage.handle(event)  # raises: not acked, JetStream redelivers later
-                done.append(message)
-            consumer.ack(done)
-            seen += len(done)
+            events = [event_from_message(message.data) for message in messages]
+            wanted = [e for e in events if e.ns == space and e.topic in stage.topics]
+            handle_events(stage, wanted)  # raises: not acked, JetStream redelivers later
+            consumer.ack(messages)
+            seen += len(messages)
     finally:
         consumer.close()
     return seen
