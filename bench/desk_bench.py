@@ -48,6 +48,9 @@ from urllib.parse import urlencode, urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from intake import field_keys  # noqa: E402 (after the path insert)
+
 RESULTS = ROOT / "bench" / "results" / "desk.json"
 BIN = Path(sys.executable).parent
 TARGET_P95_MS = 150.0
@@ -69,6 +72,7 @@ def child_env(url: str, workdir: Path) -> dict[str, str]:
         DATABASE_URL=url,
         DATA_DIR=str(workdir),
         SECRET_KEY=env.get("BENCH_SECRET_KEY") or secrets.token_urlsafe(50),
+        FIELD_KEYS=env.get("FIELD_KEYS") or field_keys(),
         ACCESS_LOG="/dev/null",
         PYTHONUNBUFFERED="1",
         DJANGO_SETTINGS_MODULE="config.settings",

@@ -37,6 +37,9 @@ from urllib.parse import urlsplit, urlunsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+from intake import field_keys  # noqa: E402 (after the path insert)
+
 RESULTS = ROOT / "bench" / "results" / "dispatch.json"
 BIN = Path(sys.executable).parent
 NEAREST_TARGET_QPS = 20_000
@@ -179,6 +182,7 @@ def sweep_child(pending: int, due: int, repeats: int) -> dict[str, Any]:
 def run_child(url: str, args: argparse.Namespace, workdir: Path) -> dict[str, Any]:
     env = {**os.environ, "DATABASE_URL": url, "DATA_DIR": str(workdir)}
     env.setdefault("SECRET_KEY", secrets.token_urlsafe(40))
+    env.setdefault("FIELD_KEYS", field_keys())
     subprocess.run([str(BIN / "jeevanrekha"), "migrate", "-v", "0"], env=env, check=True)
     out = subprocess.run(
         [

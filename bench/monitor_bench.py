@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from intake import machine_info, write_results
+from intake import field_keys, machine_info, write_results
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results" / "monitor.json"
@@ -110,6 +110,7 @@ def run_once(stream: Path, cpu: int) -> dict[str, Any]:
             **os.environ,
             "DATA_DIR": data_dir,
             "SECRET_KEY": "bench-" + "x" * 50,
+            "FIELD_KEYS": os.environ.get("FIELD_KEYS") or field_keys(),
             "PYTHONUNBUFFERED": "1",
         }
         env.pop("DATABASE_URL", None)

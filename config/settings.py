@@ -56,6 +56,31 @@ if not DEBUG and (SECRET_KEY == DEV_SECRET_KEY or len(SECRET_KEY) < 32):
     )
 
 DATA_DIR = Path(os.environ.get("DATA_DIR", BASE_DIR / "var"))
+
+# Encryption at rest of personal fields (docs/encryption.md). The key ring comes from
+# FIELD_KEYS (JSON, inline) or FIELD_KEY_FILE; with DEBUG=1 only, a key file is made in
+# DATA_DIR on first use. FIELD_ENCRYPTION=0 is for bench/crypto_bench.py's baseline only.
+FIELD_KEYS = os.environ.get("FIELD_KEYS", "")
+FIELD_KEY_FILE = os.environ.get("FIELD_KEY_FILE", "")
+FIELD_ENCRYPTION = env_bool("FIELD_ENCRYPTION", True)
+FIELD_KEY_AUTOCREATE = DEBUG  # only a developer's machine gets a key file made for it
+if not DEBUG and not (FIELD_KEYS or FIELD_KEY_FILE):
+    raise ImproperlyConfigured(
+        "DEBUG=0 needs the field encryption keys: set FIELD_KEY_FILE (or FIELD_KEYS). "
+        "`jeevanrekha keys init --file PATH` makes a key file (docs/encryption.md)."
+    )
+if not DEBUG and not FIELD_ENCRYPTION:
+    raise ImproperlyConfigured("FIELD_ENCRYPTION=0 is for benchmarks on a developer's machine")
+
+# Retention (docs/retention.md): days after a case is closed or cancelled until each kind of
+# its personal data is anonymised; the audit trail is kept at least a year.
+RETENTION_RAW_ALERT_DAYS = env_int("RETENTION_RAW_ALERT_DAYS", 180)
+RETENTION_LOCATION_DAYS = env_int("RETENTION_LOCATION_DAYS", 180)
+RETENTION_NOTE_DAYS = env_int("RETENTION_NOTE_DAYS", 365)
+RETENTION_AUDIT_DAYS = env_int("RETENTION_AUDIT_DAYS", 3 * 365)
+RETENTION_RUN_HOURS = env_int("RETENTION_RUN_HOURS", 24)
+if RETENTION_AUDIT_DAYS < 365:
+    raise ImproperlyConfigured("RETENTION_AUDIT_DAYS cannot be below 365: the audit is kept a year")
 ALLOWED_HOSTS = [h for h in os.environ.get("ALLOWED_HOSTS", "127.0.0.1,localhost").split(",") if h]
 CSRF_TRUSTED_ORIGINS = [o for o in os.environ.get("CSRF_TRUSTED_ORIGINS", "").split(",") if o]
 
@@ -67,6 +92,9 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    # django-ninja's own copy of Swagger UI for /api/*/docs (else it loads it from a CDN,
+    # which the CSP blocks and the desk must not depend on).
+    "ninja",
     "jeevanrekha.audit",
     "jeevanrekha.bus",
     "jeevanrekha.cases",
@@ -75,6 +103,11 @@ INSTALLED_APPS = [
     "jeevanrekha.geo",
     "jeevanrekha.web",
     "jeevanrekha.dispatch",
+    "jeevanrekha.followup",
+    "jeevanrekha.reports",
+    "jeevanrekha.sim",
+    "jeevanrekha.crypto",
+    "jeevanrekha.retention",
     "django_otp",
     "django_otp.plugins.otp_totp",
     "jeevanrekha.accounts",
@@ -82,12 +115,17 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    # CSP (with a nonce per request), Permissions-Policy, HSTS: jeevanrekha/web/security.py.
+    "jeevanrekha.web.security.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "jeevanrekha.web.middleware.RequestIdMiddleware",
     "jeevanrekha.web.ops.LatencyMiddleware",
+    # 429 before any work: sign-in, intake per source, one-tap links (web/ratelimit.py).
+    "jeevanrekha.web.ratelimit.RateLimitMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
+    "jeevanrekha.web.security.DeskBodyMiddleware",  # desk forms: size limit, no files
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     # Which TOTP device verified this session; then sign out sessions without one, or idle.
@@ -226,7 +264,27 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+# No page address (case ids, one-tap tokens) leaves the desk in a Referer header. Not
+# "no-referrer": browsers then send "Origin: null" with every form, which Django's CSRF
+# check must refuse (docs/adr/0010-referrer-policy-same-origin.md).
 SECURE_REFERRER_POLICY = "same-origin"
+# HSTS on every answer when DEBUG is off (jeevanrekha/web/security.py); 0 turns it off.
+SECURE_HSTS_SECONDS = 0 if DEBUG else env_int("SECURE_HSTS_SECONDS", 365 * 24 * 3600)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("SECURE_HSTS_INCLUDE_SUBDOMAINS", False)
+# A desk form's body (not the signed APIs'): larger is 413; no desk form takes a file (415).
+DESK_MAX_BODY_BYTES = env_int("DESK_MAX_BODY_BYTES", 256 * 1024)
+# A person's new sign-in ends their other sessions (audited: "signed_in_elsewhere").
+SESSION_ONE_PER_PERSON = env_bool("SESSION_ONE_PER_PERSON", True)
+# Rate limits per server process (jeevanrekha/web/ratelimit.py; 0 turns one off).
+RATE_SIGN_IN_PER_ADDRESS = env_int("RATE_SIGN_IN_PER_ADDRESS", 30)  # sign-in POSTs a minute
+RATE_SIGN_IN_PER_ACCOUNT = env_int("RATE_SIGN_IN_PER_ACCOUNT", 10)  # password tries a minute
+RATE_INTAKE_PER_SOURCE = env_int("RATE_INTAKE_PER_SOURCE", 1000)  # signed alerts a second
+RATE_INTAKE_BURST = env_int("RATE_INTAKE_BURST", 2000)
+RATE_INTAKE_UNSIGNED_PER_ADDRESS = env_int("RATE_INTAKE_UNSIGNED_PER_ADDRESS", 20)  # a second
+RATE_ONE_TAP_PER_TOKEN = env_int("RATE_ONE_TAP_PER_TOKEN", 20)  # a minute
+RATE_ONE_TAP_PER_ADDRESS = env_int("RATE_ONE_TAP_PER_ADDRESS", 120)  # a minute
+# `jeevanrekha timers` walks the audit chain this often; a break alerts (audit/watch.py).
+AUDIT_VERIFY_INTERVAL_MINUTES = env_int("AUDIT_VERIFY_INTERVAL_MINUTES", 60)
 
 # Intake API.
 INTAKE_MAX_BODY_BYTES = env_int("INTAKE_MAX_BODY_BYTES", 1024 * 1024)
@@ -313,6 +371,11 @@ DISPATCH_WEBHOOK_SENDER = os.environ.get("DISPATCH_WEBHOOK_SENDER", "jeevanrekha
 DISPATCH_CAP_SENDER = os.environ.get("DISPATCH_CAP_SENDER", "socialmedia-desk@up.police.invalid")
 DISPATCH_CAP_XSD = os.environ.get("DISPATCH_CAP_XSD", "")  # default var/cap/CAP-v1.2.xsd
 DISPATCH_API_REPLAY_WINDOW_SECONDS = env_int("DISPATCH_API_REPLAY_WINDOW_SECONDS", 300)
+
+# Follow-up after a rescue (issue #8): see docs/followup.md and docs/configuration.md.
+FOLLOWUP_REFERRAL = os.environ.get("FOLLOWUP_REFERRAL", "Tele-MANAS 14416")
+FOLLOWUP_CHECKS = os.environ.get("FOLLOWUP_CHECKS", "24h,72h,7d,30d")
+FOLLOWUP_GRACE = os.environ.get("FOLLOWUP_GRACE", "12h")
 
 LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")  # "json" in production (one object per line)
 LOGGING = {

@@ -10,5 +10,7 @@ urlpatterns = [
     path("api/dispatch/v1/", include("jeevanrekha.dispatch.urls")),
     path("", include("jeevanrekha.accounts.urls")),  # sign-in, TOTP enrolment, sign-out
     path("admin/", admin.site.urls),
+    path("followup/", include("jeevanrekha.followup.urls")),
+    path("reports/", include("jeevanrekha.reports.urls")),
     path("", include("jeevanrekha.web.urls")),
 ]

@@ -7,6 +7,8 @@ with CI=true it must answer, or the run fails. Each run gets a fresh database.
 from __future__ import annotations
 
 import argparse
+import base64
+import json
 import os
 import secrets
 import subprocess
@@ -45,12 +47,20 @@ def lint(env: dict[str, str]) -> int:
     return max(run(argv, env) for argv in checks)
 
 
+def field_keys() -> str:
+    """A fresh field key ring for the run (DEBUG=0 needs one; docs/encryption.md)."""
+    kid = "k" + secrets.token_hex(4)
+    key, index = (base64.b64encode(secrets.token_bytes(32)).decode() for _ in range(2))
+    return json.dumps({"current": kid, "keys": {kid: key}, "index_key": index})
+
+
 def main() -> int:
     parser = argparse.ArgumentParser()
     parser.add_argument("--lint-only", action="store_true")
     parser.add_argument("pytest_args", nargs="*")
     args = parser.parse_args()
     env = {**os.environ, "SECRET_KEY": secrets.token_urlsafe(50), "PYTHONUNBUFFERED": "1"}
+    env.setdefault("FIELD_KEYS", field_keys())
     env.pop("DATABASE_URL", None)
     failed = lint(env)
     if args.lint_only:

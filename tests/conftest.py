@@ -26,6 +26,14 @@ def _inline_intake(settings: Any) -> None:
     settings.INTAKE_GROUP_COMMIT = False
 
 
+@pytest.fixture(autouse=True)
+def _fresh_rate_limits() -> None:
+    """Rate-limit buckets live in the process: each test starts with full ones."""
+    from jeevanrekha.web.ratelimit import BUCKETS
+
+    BUCKETS.clear()
+
+
 @pytest.fixture
 def source(db: None) -> Any:
     from jeevanrekha.intake.checks import forget_sources

@@ -153,6 +153,17 @@ def apply_case_command(
     )
     for event in events:
         emit(event.name, {"case_id": case.pk, "state": event.to_state}, at=at, key=str(case.pk))
+    if command == CaseCommand.RESOLVE:
+        _follow_up_if_saved(case, actor=actor, at=at)
+
+
+def _follow_up_if_saved(case: Case, *, actor: str, at: datetime) -> None:
+    """A case resolved with the outcome "saved" starts its follow-up in the same
+    transaction, whichever of the two came second (issue #8; idempotent)."""
+    from jeevanrekha.followup.actions import start_if_saved  # followup builds on this module
+
+    if start_if_saved(case.pk, actor=actor, at=at) is not None:
+        case.refresh_from_db(fields=["state", "state_changed_at"])
 
 
 class NotAwaitingReview(Exception):
@@ -294,6 +305,8 @@ def do_record_outcome(
             after=after,
         )
         emit("outcome_recorded", {"case_id": case.pk, **after}, at=at, key=str(case.pk))
+        if code == OutcomeCode.SAVED:
+            _follow_up_if_saved(case, actor=actor, at=at)
         return outcome
 
 

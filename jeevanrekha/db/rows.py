@@ -176,10 +176,12 @@ class _Statement:
     row: str  # SQLite: one row's placeholders
     tail: str  # SQLite: after the rows
     names: tuple[str, ...]  # PostgreSQL: the JSON keys, one per column
-    preps: tuple[Prep, ...]  # SQLite: how to prepare each value, or None
+    preps: tuple[Prep, ...]  # how to prepare each value, or None (PostgreSQL: encrypted only)
 
 
 def _prep_for(field: models.Field[Any, Any]) -> Prep:
+    if getattr(field, "encrypted", False):  # crypto.fields: encrypt, on both engines
+        return lambda value: field.get_db_prep_save(value, connection)
     if isinstance(field, _PLAIN_FIELDS):
         return None
     return lambda value: field.get_db_prep_save(value, connection)
@@ -219,7 +221,9 @@ def _statement(
             f"WITH ORDINALITY AS r({', '.join(names)}, _row) ORDER BY _row{tail}"
         )
         keys = tuple(str(f.column) for f in fields)
-        return _Statement(sql, "", "", keys, ())
+        # Only encrypted fields are prepared here: the rest go into the JSON as they are.
+        preps = tuple(_prep_for(f) if getattr(f, "encrypted", False) else None for f in fields)
+        return _Statement(sql, "", "", keys, preps if any(preps) else ())
     head = f"INSERT INTO {table} ({', '.join(names)}) VALUES "
     row = "(" + ", ".join(["%s"] * len(fields)) + ")"
     return _Statement(head, row, tail, (), tuple(_prep_for(f) for f in fields))
@@ -228,6 +232,7 @@ def _statement(
 def _json_value(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
+    value = getattr(value, "obj", value)  # psycopg's Binary wrapper (an encrypted body)
     if isinstance(value, bytes | bytearray | memoryview):
         return "\\x" + bytes(value).hex()  # bytea's hex input format
     raise TypeError(f"{type(value).__name__} cannot be written by insert_rows")
@@ -253,6 +258,8 @@ def insert_rows(
     returning = returning and not skip_conflicts
     statement = _statement(model, tuple(columns), connection.vendor, skip_conflicts, returning)
     if statement.names:
+        if statement.preps:
+            rows = _prepared(statement.preps, rows)
         document = _document(statement.names, rows)
         if not returning:
             write(statement.sql, [document])
@@ -262,6 +269,17 @@ def insert_rows(
             return [row_id for (row_id,) in cursor.fetchall()]
     with _cursor() as cursor:
         return _insert_sqlite(cursor, statement, rows, not returning)
+
+
+def _prepared(preps: tuple[Prep, ...], rows: Sequence[Sequence[Any]]) -> list[list[Any]]:
+    todo = [(i, p) for i, p in enumerate(preps) if p is not None]
+    out = []
+    for row in rows:
+        values = list(row)
+        for i, prep in todo:
+            values[i] = prep(values[i])
+        out.append(values)
+    return out
 
 
 def _document(names: tuple[str, ...], rows: Sequence[Sequence[Any]]) -> str:

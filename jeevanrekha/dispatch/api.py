@@ -9,13 +9,14 @@ from __future__ import annotations
 
 import time
 from datetime import datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.conf import settings
 from django.http import HttpRequest
 from django.utils import timezone
-from ninja import Field, NinjaAPI, Schema
+from ninja import Field, NinjaAPI, Path, Schema
 from ninja.responses import Status
+from pydantic import field_validator
 
 from jeevanrekha.cases.models import Task
 from jeevanrekha.dispatch.actions import REPORTS, TaskClosed, do_report_task
@@ -59,7 +60,23 @@ Area = Literal["urban", "rural"]
 Report = Literal["acknowledge", "en_route", "on_scene", "person_safe", "not_found"]
 
 
-class VehicleIn(Schema):
+class TextIn(Schema):
+    """Input with text: NUL never belongs in it, and PostgreSQL cannot store it (found by
+    schemathesis: a NUL in `station` was a 500 on PostgreSQL)."""
+
+    @field_validator("*")
+    @classmethod
+    def _no_nul(cls, value: Any) -> Any:
+        if isinstance(value, str) and "\x00" in value:
+            raise ValueError("must not contain NUL (\\u0000) characters")
+        return value
+
+
+# A vehicle's code in the path: printable, no NUL (it becomes a database value).
+Code = Annotated[str, Path(pattern=r"^[^\x00-\x1f\x7f]{1,200}$")]
+
+
+class VehicleIn(TextIn):
     kind: str = Field("four_wheeler", min_length=1, max_length=20)
     area: Area = "urban"
     station: str = Field("", max_length=120)
@@ -85,7 +102,7 @@ class VehicleOut(Schema):
     position_at: datetime | None
 
 
-class TaskReportIn(Schema):
+class TaskReportIn(TextIn):
     report: Report
     by: str = Field(..., min_length=1, max_length=150, description="the person reporting")
 
@@ -110,6 +127,18 @@ class ErrorOut(Schema):
     error: str
 
 
+class RefusedOut(Schema):
+    """401 and 422: `error` (ours) or `detail` (django-ninja's own refusals: a failed
+    signature, a body that does not validate). Documented so that clients, and
+    schemathesis, know every answer an operation gives."""
+
+    error: str | None = None
+    detail: Any = None
+
+
+REFUSED: dict[int, Any] = {401: RefusedOut, 422: RefusedOut}
+
+
 def _who(request: HttpRequest) -> str:
     """The authenticated partner's name (set by partner_auth)."""
     return str(getattr(request, "auth", ""))
@@ -120,8 +149,12 @@ def _vehicle_out(v: Vehicle) -> dict[str, Any]:
     return {f: getattr(v, f) for f in fields}
 
 
-@api.put("/vehicles/{code}", response={200: VehicleOut}, summary="Register or update a vehicle")
-def put_vehicle(request: HttpRequest, code: str, body: VehicleIn) -> dict[str, Any]:
+@api.put(
+    "/vehicles/{code}",
+    response={200: VehicleOut, **REFUSED},
+    summary="Register or update a vehicle",
+)
+def put_vehicle(request: HttpRequest, code: Code, body: VehicleIn) -> dict[str, Any]:
     vehicle = do_register_vehicle(
         code[:40], **body.dict(), actor=f"partner:{_who(request)}", at=timezone.now()
     )
@@ -130,10 +163,10 @@ def put_vehicle(request: HttpRequest, code: str, body: VehicleIn) -> dict[str, A
 
 @api.post(
     "/vehicles/{code}/report",
-    response={200: VehicleOut, 404: ErrorOut, 422: ErrorOut},
+    response={200: VehicleOut, 404: ErrorOut, **REFUSED},
     summary="A vehicle's status and/or position",
 )
-def report_vehicle(request: HttpRequest, code: str, body: VehicleReportIn) -> Any:
+def report_vehicle(request: HttpRequest, code: Code, body: VehicleReportIn) -> Any:
     if (body.lat is None) != (body.lon is None):
         return Status(422, {"error": "lat and lon go together"})
     report = VehicleReport(body.status, body.lat, body.lon, body.at)
@@ -152,7 +185,7 @@ def _task_out(task: Task) -> dict[str, Any]:
 
 @api.post(
     "/tasks/{task_id}/report",
-    response={200: TaskOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: TaskOut, 404: ErrorOut, 409: ErrorOut, **REFUSED},
     summary="Acknowledge a task or report progress (en route, on scene, safe, not found)",
 )
 def report_task(request: HttpRequest, task_id: int, body: TaskReportIn) -> Any:
@@ -175,7 +208,7 @@ def report_task(request: HttpRequest, task_id: int, body: TaskReportIn) -> Any:
 
 @api.post(
     "/tasks/{task_id}/fix",
-    response={200: TaskOut, 404: ErrorOut, 409: ErrorOut},
+    response={200: TaskOut, 404: ErrorOut, 409: ErrorOut, **REFUSED},
     summary="A trace task's result: the tower or handset fix",
 )
 def trace_fix(request: HttpRequest, task_id: int, body: FixIn) -> Any:

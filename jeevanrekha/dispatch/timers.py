@@ -1,5 +1,7 @@
 """The timer worker: claims due deadlines with a conditional UPDATE and does their work.
 
+Besides the two below, it runs retention when its deadline is due (retention/timer.py).
+
 Two kinds of deadline: a task's ``due_at`` (escalate, re-notify, remind) and a
 notification's ``next_attempt_at`` (send, or retry after a failure). A sweep claims a batch
 of due rows in ONE statement that sets ``claimed_by``/``claimed_until`` only where nobody
@@ -26,6 +28,7 @@ from datetime import datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
+from jeevanrekha.audit import watch as audit_watch
 from jeevanrekha.cases.models import Task
 from jeevanrekha.db.outage import Backoff, riding_out
 from jeevanrekha.dispatch import conf
@@ -33,6 +36,8 @@ from jeevanrekha.dispatch.actions import do_fire_task_timer, do_record_delivery
 from jeevanrekha.dispatch.models import Notification
 from jeevanrekha.dispatch.notify import link_token, link_url
 from jeevanrekha.dispatch.transports import Outgoing, SendError, sender_for
+from jeevanrekha.followup.timers import sweep_checks
+from jeevanrekha.retention import timer as retention_timer
 
 log = logging.getLogger(__name__)
 BATCH = 100
@@ -126,7 +131,7 @@ class SweepResult:
 
 
 def sweep(worker: str, now: datetime, limit: int = BATCH) -> SweepResult:
-    """Fire the due task deadlines, then send the due notifications."""
+    """Fire the due task deadlines and follow-up checks, then send the due notifications."""
     result = SweepResult()
     for task_id in claim(Task, worker, now, limit):
         try:
@@ -135,9 +140,20 @@ def sweep(worker: str, now: datetime, limit: int = BATCH) -> SweepResult:
             log.exception("firing task %s failed; its claim will expire and be retried", task_id)
             outcome = "error"
         result.fired[outcome] = result.fired.get(outcome, 0) + 1
+    # Follow-up checks before sending: a check that falls due queues its messages now.
+    for outcome, count in sweep_checks(worker, now, limit).items():
+        key = f"followup_{outcome}"
+        result.fired[key] = result.fired.get(key, 0) + count
     for note_id in claim(Notification, worker, now, limit):
         status = send_one(note_id, worker, now)
         result.sent[status] = result.sent.get(status, 0) + 1
+    walked = audit_watch.run_if_due(worker, now)  # the audit chain, hourly (audit/watch.py)
+    if walked:
+        result.fired[f"audit_chain_{walked}"] = 1
+    try:  # the retention run is one more deadline (retention/timer.py), rarely due
+        retention_timer.sweep(worker, now)
+    except Exception:
+        log.exception("retention run failed; its claim will expire and it will run again")
     return result
 
 

@@ -31,7 +31,13 @@ from jeevanrekha.cases.actions import (
     open_cases_in_transaction,
 )
 from jeevanrekha.cases.models import Case, Subject
-from jeevanrekha.cases.subjects import KNOWN_PG, identifiers_for, known_subjects, subjects_for
+from jeevanrekha.cases.subjects import (
+    KNOWN_PG,
+    identifiers_for,
+    indexed,
+    known_subjects,
+    subjects_for,
+)
 from jeevanrekha.core.joining import KnownCase, Placement, place_alerts
 from jeevanrekha.core.lifecycle import CaseState
 from jeevanrekha.db.rows import (
@@ -370,12 +376,13 @@ def _look_up(accepted: list[_Settling], arrivals: int) -> _Seen:
     raw_ids, subject_ids, case_ids, alert_ids = (list(ids) for ids in reserved)
     known, subjects, cases = {}, {}, []
     if accepted:
-        values = sorted({value for _, value in pairs})
+        digests = indexed(pairs)  # identifiers are stored as blind indexes (cases/subjects.py)
+        values = sorted({value for _, value in digests})
         for kind, text, a, b, state, at in execute(_LOOK_UP, [values, [i.key for i in accepted]]):
             if kind == "alert":
                 known[text] = (a, b)
-            elif kind == "subject" and (state, text) in pairs:
-                subjects[(state, text)] = a
+            elif kind == "subject" and (state, text) in digests:
+                subjects[digests[(state, text)]] = a
             elif kind == "case":
                 cases.append(KnownCase(a, b, CaseState(state), at))
     return _Seen(known, subjects, cases, raw_ids, subject_ids, case_ids, alert_ids)

@@ -52,6 +52,26 @@ _SIGNATURE_PARAMS = [
 ]
 
 
+def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
+    """The model's JSON schema with its `#/$defs/...` references put in place.
+
+    Inside an OpenAPI document such a reference points at the document's root, where there
+    is no `$defs`: clients and fuzzers (schemathesis) could not read the body's schema."""
+    defs = schema.pop("$defs", {})
+
+    def resolve(node: Any) -> Any:
+        if isinstance(node, dict):
+            ref = node.get("$ref", "")
+            if ref.startswith("#/$defs/"):
+                return resolve(defs[ref.removeprefix("#/$defs/")])
+            return {key: resolve(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    return dict(resolve(schema))
+
+
 # An oversized body is read to its end (and dropped) up to this size, so that the sender
 # gets its 413 instead of a connection reset; beyond it the connection is simply closed.
 _DRAIN_LIMIT = 32 * 1024 * 1024
@@ -85,7 +105,7 @@ def _read_body(request: HttpRequest) -> tuple[bytes, int]:
     openapi_extra={
         "requestBody": {
             "required": True,
-            "content": {"application/json": {"schema": AlertIn.model_json_schema()}},
+            "content": {"application/json": {"schema": _inlined(AlertIn.model_json_schema())}},
         },
         "parameters": _SIGNATURE_PARAMS,
     },

@@ -26,8 +26,10 @@ INTAKE_PATH = "/api/v1/alerts"
 # In the order of settings.MIDDLEWARE; none may need process_view or process_exception.
 INTAKE_MIDDLEWARE = (
     "django.middleware.security.SecurityMiddleware",
+    "jeevanrekha.web.security.SecurityHeadersMiddleware",
     "jeevanrekha.web.middleware.RequestIdMiddleware",
     "jeevanrekha.web.ops.LatencyMiddleware",
+    "jeevanrekha.web.ratelimit.RateLimitMiddleware",  # per source, no database query
     "jeevanrekha.intake.wsgi.AllowedHostMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 )

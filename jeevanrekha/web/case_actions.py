@@ -77,6 +77,8 @@ def record_outcome(request: HttpRequest, case_id: int) -> HttpResponse:
         messages.success(
             request, _("Outcome recorded: %(outcome)s. The case is resolved.") % {"outcome": word}
         )
+        if code == OutcomeCode.SAVED:
+            messages.info(request, _("Follow-up started: a counselling referral and the checks."))
     else:
         messages.success(request, _("Outcome recorded: %(outcome)s.") % {"outcome": word})
     return redirect("case", case.pk)

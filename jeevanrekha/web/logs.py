@@ -18,7 +18,10 @@ class RequestIdFilter(logging.Filter):
 
     def filter(self, record: logging.LogRecord) -> bool:
         if not getattr(record, "request_id", ""):
-            record.request_id = current_request_id.get()
+            # Django logs a refused request (4xx, 5xx) after the middleware has left, with
+            # the request itself attached: take the id from there.
+            request = getattr(record, "request", None)
+            record.request_id = current_request_id.get() or getattr(request, "request_id", "")
         return True
 
 

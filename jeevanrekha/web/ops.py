@@ -22,6 +22,7 @@ from django.db.models import Count, Min
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.utils import timezone
 
+from jeevanrekha.audit import watch
 from jeevanrekha.bus.models import OutboxMessage
 from jeevanrekha.cases.models import Case, Task
 from jeevanrekha.intake.models import RawAlert
@@ -192,6 +193,7 @@ def metrics(request: HttpRequest) -> HttpResponse:
         "# HELP jr_timer_lag_seconds How overdue the most overdue task deadline is.",
         "# TYPE jr_timer_lag_seconds gauge",
         f"jr_timer_lag_seconds {lags['timers']:.1f}",
+        *watch.metric_lines(now),
         *LATENCY.lines(),
     ]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; version=0.0.4")

@@ -26,13 +26,15 @@ from jeevanrekha.cases.models import (
     TaskKind,
     TaskState,
 )
-from jeevanrekha.core.lifecycle import OPEN_STATES
+from jeevanrekha.core.lifecycle import OPEN_STATES, CaseState
 from jeevanrekha.core.priority import MAX_SCORE, priority_band
 from jeevanrekha.dispatch.models import Notification, NotificationStatus, Vehicle
 from jeevanrekha.intake.models import Alert
 
 User = AbstractBaseUser | AnonymousUser
-OPEN = sorted(s.value for s in OPEN_STATES)
+# The live queue is for rescues: a case in follow-up (about 30 days of counselling checks)
+# is the counsellors' (/followup/), and leaves the desk's queue.
+OPEN = sorted(s.value for s in OPEN_STATES - {CaseState.FOLLOW_UP})
 WAITING_TASK = (TaskState.OPEN, TaskState.ACKNOWLEDGED)
 QUEUE_ALERT_FIELDS = ("id", "case_id", "platform", "account_handle", "post_text", "received_at")
 

@@ -88,6 +88,19 @@ def sign_in(page: Any, base_url: str, account: Account) -> None:
     assert "/login/" not in page.url, f"sign-in did not finish: {page.url}"
 
 
+MAP_DRAWN = """() => [...document.querySelectorAll('#map .leaflet-interactive')]
+  .some(e => { const r = e.getBoundingClientRect(); return r.width > 0 && r.height > 0; })"""
+
+
+def wait_for_map(page: Any) -> None:
+    """Wait until Leaflet has drawn a shape that can be seen on the case map.
+
+    Outlines outside the map's view are drawn as empty paths ("M0 0"); which one comes
+    first depends on row order, so waiting for the first match to be visible is a race.
+    """
+    page.wait_for_function(MAP_DRAWN, timeout=15000)
+
+
 def shot(page: Any, name: str) -> Path:
     """Save a screenshot of the whole page under tests/e2e/artifacts/."""
     ARTIFACTS.mkdir(exist_ok=True)
@@ -103,6 +116,9 @@ def chromium() -> Iterator[Any]:
         if os.environ.get("CI", "").lower() in {"1", "true", "yes"}:
             pytest.fail(f"{CHROMIUM} is missing: `make setup` installs Debian's chromium")
         pytest.skip(f"no {CHROMIUM} (make setup installs it)")
+    if _RUNNING:  # each test module that imports this fixture gets its own copy of it:
+        yield _RUNNING[0]  # share one browser (Playwright's sync API runs once a thread)
+        return
     from playwright.sync_api import sync_playwright
 
     args = ["--no-sandbox"] if os.geteuid() == 0 else []
@@ -110,7 +126,12 @@ def chromium() -> Iterator[Any]:
         browser = playwright.chromium.launch(
             executable_path=str(CHROMIUM), headless=True, args=[*args, "--disable-gpu"]
         )
+        _RUNNING.append(browser)
         try:
             yield browser
         finally:
+            _RUNNING.clear()
             browser.close()
+
+
+_RUNNING: list[Any] = []

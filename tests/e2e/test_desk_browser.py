@@ -25,6 +25,7 @@ from tests.e2e.browser import (
     make_account,
     shot,
     sign_in,
+    wait_for_map,
 )
 from tests.e2e.conftest import SOURCE, Server
 
@@ -111,7 +112,7 @@ def test_alert_to_saved_in_the_browser(desk: Server, chromium: Any) -> None:  # 
     shot(page, "desk-03-located-and-announced")
 
     page.click(f'#queue tr[data-case="{case_id}"] a.case-link')
-    page.wait_for_selector("#map .leaflet-interactive", timeout=15000)  # outlines drawn
+    wait_for_map(page)  # Leaflet drew
     assert page.locator("mark.cue").count() >= 1
     shot(page, "case-01-before-dispatch")
     page.click("#confirm-dispatch")
@@ -134,7 +135,8 @@ def test_alert_to_saved_in_the_browser(desk: Server, chromium: Any) -> None:  # 
     page.fill("#outcome-note", "SHO Hazratganj reached the house; family with him.")
     page.click("#outcome-form button[type=submit]")
     page.wait_for_selector("text=Outcome recorded: Saved")
-    assert desk.db.scalar(f"SELECT state FROM cases_case WHERE id = {case_id}") == "resolved"
+    # Saved starts follow-up at once (issue #8): resolved → follow_up in the same transaction.
+    assert desk.db.scalar(f"SELECT state FROM cases_case WHERE id = {case_id}") == "follow_up"
     assert desk.db.scalar(f"SELECT code FROM cases_outcome WHERE case_id = {case_id}") == "saved"
     shot(page, "case-03-saved")
 

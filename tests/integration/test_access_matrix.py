@@ -29,6 +29,7 @@ from jeevanrekha.cases.actions import do_create_desk_user
 from jeevanrekha.cases.models import Case, Role, Task, TaskKind
 from jeevanrekha.dispatch.models import AckLink, Contact, Partner
 from jeevanrekha.dispatch.notify import link_token
+from jeevanrekha.followup.models import FollowUp, FollowUpCheck
 from jeevanrekha.geo.models import Station
 from jeevanrekha.intake.models import RawAlert, RawAlertStatus
 from tests.conftest import DESK_PASSWORD, PostAlert, enrolled_device, fixture_alert, sign_in
@@ -142,6 +143,12 @@ def make_sample(post_alert: PostAlert) -> Sample:
         expires_at=now + timedelta(hours=6),
     )
     add_vehicle("PRV-LKO-7", 26.86, 80.95, now)
+    follow_up = FollowUp.objects.create(
+        case_id=case_id, referral="Tele-MANAS 14416", started_at=now, started_by="test"
+    )
+    check = FollowUpCheck.objects.create(
+        follow_up=follow_up, number=1, label="24h", scheduled_at=now, state="due"
+    )
     # Objects for the admin's set-up pages (stations, contacts, partners).
     Station.objects.create(
         name="Hazratganj",
@@ -166,6 +173,7 @@ def make_sample(post_alert: PostAlert) -> Sample:
         "case_id": str(case_id),
         "raw_id": str(raw.pk),
         "task_id": str(task.pk),
+        "check_id": str(check.pk),
         "token": link_token("sample-link"),
         "code": "PRV-LKO-7",
         "content_type_id": str(ContentType.objects.get_for_model(user).pk),

@@ -120,7 +120,7 @@ def test_recording_saved_resolves_a_dispatched_case(desk_client: Client) -> None
     outcome = Outcome.objects.get(case=case)
     assert outcome.code == "saved" and outcome.reason_codes == ["dense_area"]
     case.refresh_from_db()
-    assert case.state == "resolved"
+    assert case.state == "follow_up"  # saved starts follow-up at once (issue #8)
     again = desk_client.post(f"/cases/{case.pk}/outcome", {"code": "saved"}, follow=True)
     assert "already recorded" in again.content.decode()
     closed = desk_client.post(f"/cases/{case.pk}/close", follow=True)

@@ -11,9 +11,8 @@ from django.db import connection
 
 
 def load_settings(**env: str) -> subprocess.CompletedProcess[str]:
-    clean = {
-        k: v for k, v in os.environ.items() if k not in {"SECRET_KEY", "DEBUG", "DATABASE_URL"}
-    }
+    unset = {"SECRET_KEY", "DEBUG", "DATABASE_URL", "FIELD_KEYS", "FIELD_KEY_FILE"}
+    clean = {k: v for k, v in os.environ.items() if k not in unset}
     return subprocess.run(
         [
             sys.executable,
@@ -44,13 +43,16 @@ def test_short_secret_is_refused() -> None:
 
 def test_database_url_selects_postgresql() -> None:
     result = load_settings(
-        SECRET_KEY="x" * 40, DATABASE_URL="postgres://postgres@127.0.0.1:5432/anything"
+        SECRET_KEY="x" * 40,
+        FIELD_KEY_FILE="/nonexistent/keys.json",  # read on first use, not at start
+        DATABASE_URL="postgres://postgres@127.0.0.1:5432/anything",
     )
     assert result.stdout.split() == ["False", "django.db.backends.postgresql"]
 
 
 def test_sqlite_uses_the_queued_writer_backend() -> None:
-    assert load_settings(SECRET_KEY="x" * 40).stdout.split() == ["False", "jeevanrekha.db.sqlite"]
+    result = load_settings(SECRET_KEY="x" * 40, FIELD_KEY_FILE="/nonexistent/keys.json")
+    assert result.stdout.split() == ["False", "jeevanrekha.db.sqlite"]
 
 
 @pytest.mark.django_db

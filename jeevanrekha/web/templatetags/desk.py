@@ -21,6 +21,8 @@ from django.utils.safestring import SafeString
 from django.utils.translation import gettext as _
 
 from jeevanrekha.cases import access
+from jeevanrekha.followup import access as followup_access
+from jeevanrekha.reports import access as reports_access
 from jeevanrekha.web import formatting, labels
 
 register = template.Library()
@@ -102,7 +104,9 @@ def desk_nav(request: HttpRequest) -> list[dict[str, Any]]:
         ("phone-in", _("Phone-in"), "n", works),
         ("vehicles", _("Vehicles"), "", role is not None),
         ("my-tasks", _("Requests"), "r", role is not None),
+        ("followup-list", _("Follow-up"), "", followup_access.can_see_follow_ups(request.user)),
         ("quarantine", _("Quarantine"), "", whole),
+        ("reports", _("Reports"), "", reports_access.can_see_reports(request.user)),
     ]
     out = []
     for name, text, key, shown in links:

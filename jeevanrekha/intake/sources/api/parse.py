@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
 from ipaddress import ip_address
 from typing import Annotated, Any
 
@@ -29,7 +30,25 @@ class Strict(BaseModel):
         # NUL never belongs in text, and PostgreSQL cannot store it.
         if isinstance(value, str) and "\x00" in value:
             raise ValueError("must not contain NUL (\\u0000) characters")
+        if isinstance(value, datetime):
+            return _in_utc(value)
         return value
+
+
+def _in_utc(value: datetime) -> datetime:
+    """The time as given, or the same instant in UTC when its offset is beyond what
+    PostgreSQL stores (±15:59; Python takes up to ±23:59). Found by schemathesis: an
+    offset of "+21:58" failed the whole alert. No real zone is beyond ±14:00."""
+    offset = value.utcoffset()
+    if offset is None or abs(offset) < _PG_MAX_OFFSET:
+        return value
+    try:
+        return value.astimezone(UTC)
+    except OverflowError:  # e.g. 0001-01-01T00:00+20:00 is before year 1 in UTC
+        raise ValueError("time out of range") from None
+
+
+_PG_MAX_OFFSET = timedelta(hours=16)
 
 
 class Media(Strict):

@@ -1,14 +1,18 @@
-"""`jeevanrekha demo`: the desk on http://127.0.0.1:8000 with a live stream of alerts.
+"""`jeevanrekha demo`: the desk on http://127.0.0.1:8000, alive.
 
 Migrates the database, makes a demo supervisor account (printing its password, its TOTP
-secret, and the current sign-in code on every alert line), starts the
-production server (gunicorn) and keeps posting signed alerts to it through the real API.
+secret, and the current sign-in code on every alert line), registers a simulated 112 fleet,
+starts the production server and keeps posting a seeded Uttar Pradesh alert stream to it
+through the real signed API. Simulated agencies (jeevanrekha/sim/agencies.py) then work the
+cases through the real actions on a compressed clock: the desk operator confirms, stations
+acknowledge, vehicles drive, STF traces, counsellors log follow-ups (docs/simulation.md).
 """
 
 from __future__ import annotations
 
+import functools
 import io
-import logging
+import os
 import random
 import secrets
 import subprocess
@@ -16,6 +20,7 @@ import threading
 import time
 import urllib.error
 import urllib.request
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -30,12 +35,17 @@ from jeevanrekha.accounts import totp
 from jeevanrekha.accounts.actions import do_issue_totp_device
 from jeevanrekha.cases.actions import do_create_desk_user
 from jeevanrekha.cases.models import Role
+from jeevanrekha.geo import conf as geo_conf
 from jeevanrekha.intake.actions import do_save_source
 from jeevanrekha.intake.signing import signed_headers
-from jeevanrekha.sim import feed
+from jeevanrekha.sim import live
+from jeevanrekha.sim.agencies import Agencies, truth_by_handle
+from jeevanrekha.sim.fleet import ensure_fleet, plan, station_rows
+from jeevanrekha.sim.scenario import Arrival, PlaceRow, places_from_gazetteer
 from jeevanrekha.web.management.commands.serve import server_argv
 
 DEMO_SOURCE = "demo-platform"
+FLEET = 2  # vehicles per demo station (sim/fleet.py)
 
 
 def post(url: str, body: bytes, headers: dict[str, str]) -> int:
@@ -60,31 +70,6 @@ def wait_until_up(url: str, seconds: float) -> None:
     raise CommandError(f"the server did not come up at {url}")
 
 
-def run_stages() -> None:
-    """The pipeline stages and the timers in-process (no NATS in the demo)."""
-    from django.utils import timezone
-
-    from jeevanrekha.bus.consumers import run_in_process
-    from jeevanrekha.dispatch.timers import sweep, worker_name
-    from jeevanrekha.stages import stages
-
-    every = list(stages().values())
-    worker = worker_name()
-    while True:
-        handled = 0
-        for stage in every:
-            try:
-                handled += run_in_process(stage)
-            except Exception:  # keep the demo going; the stage logs what failed
-                logging.getLogger(__name__).exception("demo: stage %s failed", stage.name)
-        try:
-            sweep(worker, timezone.now())  # escalation deadlines (jeevanrekha timers)
-        except Exception:
-            logging.getLogger(__name__).exception("demo: timer sweep failed")
-        if not handled:
-            time.sleep(1.0)
-
-
 def demo_account(password: str) -> TOTPDevice:
     """The demo supervisor with a fresh password and a TOTP device whose codes the demo prints."""
     do_create_desk_user("demo", Role.SUPERVISOR, "", password, actor="cli:demo")
@@ -104,33 +89,59 @@ class Command(BaseCommand):
         parser.add_argument("--bind", default="127.0.0.1:8000")
         parser.add_argument("--every", type=float, default=4.0, help="mean seconds between alerts")
         parser.add_argument("--count", type=int, default=0, help="stop after N alerts (0: never)")
+        parser.add_argument("--seed", type=int, default=0, help="the scenario (0: a new one)")
+        parser.add_argument(
+            "--speedup", type=float, default=60.0, help="agencies' clock: simulated s per real s"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        compress_follow_up()
         call_command("migrate", verbosity=0)
-        self.import_demo_stations()
+        base = f"http://{options['bind']}"
+        # The server boots while the demo sets up (the newcomer waits once, not twice).
+        server = subprocess.Popen(server_argv("granian", options["bind"], 1, 8))
+        stop, truth = threading.Event(), dict[str, Arrival]()
+        seed = options["seed"] or secrets.randbelow(1 << 30) + 1
+        agencies = Agencies(truth, speedup=options["speedup"], seed=seed)
+        world: threading.Thread | None = None
+        try:
+            self.import_demo_stations()
+            # The world registers the fleet and warms up (risk model, gazetteer) meanwhile.
+            fleet = functools.partial(ensure_fleet, per_station=FLEET, seed=1, at=timezone.now())
+            world = threading.Thread(
+                target=live.run_world,
+                args=(agencies, stop),
+                kwargs={"prepare": fleet},
+                daemon=True,
+            )
+            world.start()
+            password, device, secret = self.set_up()
+            places = places_from_gazetteer(geo_conf.gazetteer())
+            starts = [(v.lat, v.lon) for v in plan(station_rows(), FLEET, 1)]
+            first = live.demo_arrivals(
+                seed, options["every"], places, showcase=live.showcase_check(starts)
+            )
+            wait_until_up(f"{base}/healthz", 30)
+            self.stdout.write(self.style.SUCCESS(banner(base, password, device)))
+            self.stdout.write(world_note(seed, options["speedup"]))
+            feed = Feed(f"{base}/api/v1/alerts", secret, device, truth, self.stdout.write)
+            feed.run(first, seed, options["every"], options["count"], places)
+        except KeyboardInterrupt:
+            pass
+        finally:
+            stop.set()
+            server.terminate()
+            server.wait(timeout=30)
+            if world is not None:
+                world.join(timeout=10)
+
+    def set_up(self) -> tuple[str, TOTPDevice, str]:
+        """The demo account and the alert source: (password, device, source secret)."""
         password = secrets.token_urlsafe(12)
         device = demo_account(password)
         secret = secrets.token_urlsafe(32)
         do_save_source(DEMO_SOURCE, secret, "", actor="cli:demo")
-        base = f"http://{options['bind']}"
-        server = subprocess.Popen(server_argv("granian", options["bind"], 1, 8))
-        threading.Thread(target=run_stages, name="stages", daemon=True).start()
-        try:
-            wait_until_up(f"{base}/healthz", 30)
-            self.stdout.write(
-                self.style.SUCCESS(
-                    f"\nJeevan Rekha desk: {base}/\n  user: demo\n  password: {password}\n"
-                    f"  sign-in code: the latest one printed below (each alert line shows it), or\n"
-                    f"  add this TOTP secret to an authenticator app: {totp.secret(device)}\n"
-                    "Feeding simulated alerts; Ctrl-C stops.\n"
-                )
-            )
-            self.feed(f"{base}/api/v1/alerts", secret, options["every"], options["count"], device)
-        except KeyboardInterrupt:
-            pass
-        finally:
-            server.terminate()
-            server.wait(timeout=30)
+        return password, device, secret
 
     def import_demo_stations(self) -> None:
         """One illustrative station per district (demo data, labelled so), once."""
@@ -142,15 +153,75 @@ class Command(BaseCommand):
         call_command("geo", "demo-stations", str(stations), stdout=io.StringIO())
         call_command("geo", "import-stations", str(stations), stdout=io.StringIO())
 
-    def feed(self, url: str, secret: str, every: float, count: int, device: TOTPDevice) -> None:
-        """Post alerts at random intervals, printing one line each with the sign-in code."""
-        rng = random.Random()
-        number = 0
-        while not count or number < count:
-            number += 1
-            body = feed.body(rng, DEMO_SOURCE, number)
-            status = post(url, body, signed_headers(DEMO_SOURCE, secret, body))
-            self.stdout.write(
-                f"alert {number}: HTTP {status} · sign-in code {totp.code_at(device)}"
-            )
-            time.sleep(rng.expovariate(1 / every))
+
+class Feed:
+    """Posts the stream through the signed API, one line each with the sign-in code."""
+
+    def __init__(
+        self,
+        url: str,
+        secret: str,
+        device: TOTPDevice,
+        truth: dict[str, Arrival],
+        write: Callable[[str], object],
+    ) -> None:
+        self.url, self.secret, self.device, self.truth, self.write = (
+            url,
+            secret,
+            device,
+            truth,
+            write,
+        )
+
+    def run(
+        self, first: list[Arrival], seed: int, every: float, count: int, places: list[PlaceRow]
+    ) -> None:
+        """Batch after batch (seed, seed + 1, ...) until `count` alerts (0: until stopped)."""
+        batch, posted, rng = first, 0, random.Random(seed)
+        while batch:
+            self.truth.update(truth_by_handle(batch))
+            for arrival in batch:
+                if count and posted >= count:
+                    return
+                self.post(arrival, rng, every)
+                posted += 1
+            more = batch[-1].number + 1
+            batch = live.demo_arrivals(seed + more, every, places, first=more)
+
+    def post(self, arrival: Arrival, rng: random.Random, every: float) -> None:
+        # A random wait like the stream's own, never more than 3 x `every` (the demo moves).
+        if arrival.number > 1:
+            time.sleep(min(rng.expovariate(1 / every), 3 * every))
+        body = live.body_of(arrival, rng, DEMO_SOURCE, timezone.now())
+        status = post(self.url, body, signed_headers(DEMO_SOURCE, self.secret, body))
+        self.write(
+            f"alert {arrival.number}: HTTP {status} · sign-in code {totp.code_at(self.device)}"
+        )
+
+
+def compress_follow_up() -> None:
+    """The demo's follow-up checks come minutes apart, not days (unless FOLLOWUP_CHECKS is
+    set): here and in the server process, which inherits the environment."""
+    if not os.environ.get("FOLLOWUP_CHECKS"):
+        os.environ["FOLLOWUP_CHECKS"] = live.DEMO_CHECKS
+        settings.FOLLOWUP_CHECKS = live.DEMO_CHECKS
+
+
+def banner(base: str, password: str, device: TOTPDevice) -> str:
+    """The account lines a newcomer needs (their wording is what the e2e test reads)."""
+    return (
+        f"\nJeevan Rekha desk: {base}/\n  user: demo\n  password: {password}\n"
+        f"  sign-in code: the latest one printed below (each alert line shows it), or\n"
+        f"  add this TOTP secret to an authenticator app: {totp.secret(device)}\n"
+        "Feeding simulated alerts; Ctrl-C stops.\n"
+    )
+
+
+def world_note(seed: int, speedup: float) -> str:
+    """Say plainly what is simulated and that its clock is compressed."""
+    return (
+        f"Simulation (seed {seed}; docs/simulation.md): the desk operator (sim:operator) confirms\n"
+        "  dispatch, stations acknowledge, 112 vehicles drive on /vehicles/, STF returns traces,\n"
+        f"  counsellors log follow-ups. Compressed clock: agencies x{speedup:g}; follow-up checks\n"
+        f"  at {settings.FOLLOWUP_CHECKS} (real schedule: 24h,72h,7d,30d).\n"
+    )
