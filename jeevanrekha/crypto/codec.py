@@ -4,8 +4,9 @@ Text values are stored as `v1:<key id>:<base64(nonce + ciphertext + tag)>`; bina
 as the bytes `v1:<key id>:` followed by nonce + ciphertext + tag. The associated data is
 the value's `table.column`, so a ciphertext copied into another column (or table) does not
 decrypt: a person with write access to the database cannot move a name into a field that
-is shown elsewhere. The empty string stays empty (it says nothing about a person, and
-"no phone given" must stay cheap to store and to test for).
+is shown elsewhere. The empty string stays empty, and so do an empty JSON object and list
+(they say nothing about a person, and "no phone given" must stay cheap to store and to
+test for).
 
 `FIELD_ENCRYPTION=0` (for bench/crypto_bench.py's baseline only; settings.py refuses it
 with DEBUG=0) writes plaintext and reads values without the prefix as they are.
@@ -19,10 +20,12 @@ import hashlib
 import hmac
 import os
 from functools import lru_cache
+from typing import Any
 
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from django.conf import settings
+from django.core.signals import setting_changed
 
 from jeevanrekha.crypto import keys
 
@@ -30,6 +33,7 @@ PREFIX = "v1:"
 BPREFIX = b"v1:"
 NONCE_BYTES = 12
 REMOVED = "[removed]"  # what retention leaves in a personal text field
+EMPTY_JSON = frozenset({"{}", "[]"})  # stored as they are: nothing to hide, cheap to write
 
 
 class DecryptError(Exception):
@@ -41,8 +45,18 @@ def _aead(key: bytes) -> AESGCM:
     return AESGCM(key)
 
 
+@lru_cache(maxsize=1)
 def enabled() -> bool:
+    """FIELD_ENCRYPTION, read once (a settings lookup per value is a tenth of the cost)."""
     return bool(getattr(settings, "FIELD_ENCRYPTION", True))
+
+
+def _settings_changed(*, setting: str, **_: Any) -> None:
+    if setting == "FIELD_ENCRYPTION":
+        enabled.cache_clear()
+
+
+setting_changed.connect(_settings_changed)
 
 
 def seal(plain: bytes, aad: str) -> tuple[str, bytes]:

@@ -80,10 +80,16 @@ class EncryptedJSONField(_Encrypted, _JSON):
 
     def get_db_prep_value(self, value: Any, connection: Any, prepared: bool = False) -> Any:
         text = value if prepared else self.get_prep_value(value)
-        return None if text is None else codec.encrypt_text(text, self.aad)
+        if text is None or text in codec.EMPTY_JSON:
+            return text
+        return codec.encrypt_text(text, self.aad)
 
     def from_db_value(self, value: Any, expression: Any, connection: Any) -> Any:
-        return None if value is None else json.loads(codec.decrypt_text(value, self.aad))
+        if value is None:
+            return None
+        if value in codec.EMPTY_JSON:
+            return json.loads(value)
+        return json.loads(codec.decrypt_text(value, self.aad))
 
     def value_to_string(self, obj: Any) -> Any:
         return self.value_from_object(obj)

@@ -76,7 +76,7 @@ def counts() -> dict[str, dict[str, int]]:
                         kid = codec.key_id(head)
                         if kid is not None:
                             tally[kid] += 1
-                        elif head:
+                        elif head and head not in codec.EMPTY_JSON:
                             tally["(plaintext)"] += 1
                     last = rows[-1][0]
             found[aad] = dict(tally)
