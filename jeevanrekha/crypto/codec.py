@@ -47,7 +47,7 @@ def _aead(key: bytes) -> AESGCM:
 
 @lru_cache(maxsize=1)
 def enabled() -> bool:
-    """FIELD_ENCRYPTION, read once (a settings lookup per value is a tenth of the cost)."""
+    """FIELD_ENCRYPTION, read once rather than for every value sealed or opened."""
     return bool(getattr(settings, "FIELD_ENCRYPTION", True))
 
 
