@@ -3,7 +3,8 @@
 The hash of a row is SHA-256 over the previous row's hash and a canonical JSON of the row's
 own fields. Writers serialise on the chain head: SQLite's IMMEDIATE transactions already
 hold the database write lock; on PostgreSQL a transaction-scoped advisory lock is taken just
-before the row is appended, so it is held only for the end of the transaction.
+before the row is appended, so it is held only for the end of the transaction. Every writer
+takes it last, after its row locks, so that no two writers can wait on each other.
 """
 
 from __future__ import annotations
@@ -20,7 +21,7 @@ from django.db import connection, transaction
 
 from jeevanrekha.audit.context import current_request_id
 from jeevanrekha.audit.models import AuditEvent
-from jeevanrekha.db.rows import execute, insert_rows
+from jeevanrekha.db.rows import execute, execute_after_writes, insert_rows
 
 GENESIS_HASH = "0" * 64
 # An arbitrary constant key for pg_advisory_xact_lock: "JRAUDIT" in ASCII.
@@ -59,9 +60,22 @@ _COLUMNS = (*_HASHED, "prev_hash", "hash")
 _HEAD = f"SELECT seq, hash FROM {AuditEvent._meta.db_table} ORDER BY seq DESC LIMIT 1"
 
 
-def _lock_chain_head() -> None:
+# PostgreSQL: the lock, then the head read with a fresh snapshot, in one round trip
+# (migration 0004; a plain SELECT would read the head as it was before the lock's wait).
+_LOCK_AND_HEAD = "SELECT seq, hash FROM audit_lock_head(%s)"
+
+
+def _lock_and_read_head() -> tuple[int, str]:
+    """Take the chain's lock (held to the end of the transaction); the head's seq and hash."""
     if connection.vendor == "postgresql":
-        execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK_KEY])
+        # Inside `writes_together()` the action's held writes go first, in the same round
+        # trip: its row locks are taken before the chain's lock, as every writer must.
+        rows = execute_after_writes(_LOCK_AND_HEAD, [_CHAIN_LOCK_KEY])
+    else:  # SQLite: the IMMEDIATE transaction already holds the database's write lock
+        rows = execute(_HEAD)
+    if not rows or rows[0][0] is None:
+        return 0, GENESIS_HASH
+    return int(rows[0][0]), str(rows[0][1])
 
 
 @dataclass(frozen=True)
@@ -93,9 +107,7 @@ def _append(entries: list[Entry], *, returning: bool = True) -> list[tuple[int, 
         raise RuntimeError("audit entries must be written inside the action's transaction")
     if not entries:
         return []
-    _lock_chain_head()
-    head = execute(_HEAD)
-    seq, prev_hash = head[0] if head else (0, GENESIS_HASH)
+    seq, prev_hash = _lock_and_read_head()
     default_request_id = current_request_id.get()
     rows = []
     for entry in entries:

@@ -112,18 +112,59 @@ def write(sql: str, params: Sequence[Any] = ()) -> None:
         held.append((sql, list(params)))
 
 
-def send_writes() -> None:
-    """Send the writes held so far, as one statement (each one a CTE of it)."""
+def _take_held() -> tuple[str, list[Any]] | None:
+    """The writes held so far as one statement (each one a CTE of it), and no longer held."""
     held = _held_writes.get()
     if not held:
-        return
+        return None
     if len(held) == 1:
         sql, params = held[0]
     else:
         parts = ", ".join(f"w{n} AS ({one})" for n, (one, _) in enumerate(held))
         sql, params = f"WITH {parts} SELECT 1", [p for _, ps in held for p in ps]
     held.clear()
-    execute(sql, params)
+    return sql, list(params)
+
+
+def send_writes() -> None:
+    """Send the writes held so far, as one statement (each one a CTE of it)."""
+    writes = _take_held()
+    if writes is not None:
+        execute(*writes)
+
+
+def execute_after_writes(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+    """Send the writes held so far, then run `sql`, in one round trip; its rows."""
+    writes = _take_held()
+    if writes is None:
+        return execute(sql, params)
+    return execute_together([writes, (sql, params)])[1]
+
+
+Statement = tuple[str, Sequence[Any]]
+
+
+def execute_together(statements: Sequence[Statement]) -> list[list[tuple[Any, ...]]]:
+    """Run the statements in order, in ONE round trip on PostgreSQL; the rows of each.
+
+    PostgreSQL's pipeline mode: the statements (and the transaction's BEGIN, if it has not
+    begun) go out together and their results come back together. Each statement still
+    starts only when the one before has finished, with its own snapshot, so a look-up after
+    a statement that waited for a lock sees what the lock's previous holder committed.
+    SQLite: one after another (no round trips to save)."""
+    if connection.vendor != "postgresql" or len(statements) < 2:
+        return [execute(sql, params) for sql, params in statements]
+    connection.ensure_connection()
+    raw = connection.connection
+    cursors = [raw.cursor() for _ in statements]
+    try:
+        with raw.pipeline():
+            for cursor, (sql, params) in zip(cursors, statements, strict=True):
+                cursor.execute(sql, params)
+        return [list(c.fetchall()) if c.description else [] for c in cursors]
+    finally:
+        for cursor in cursors:
+            cursor.close()
 
 
 def reserve_sql(counts: Sequence[tuple[type[models.Model], int]]) -> tuple[str, list[Any]]:

@@ -41,8 +41,8 @@ from jeevanrekha.cases.subjects import (
 from jeevanrekha.core.joining import KnownCase, Placement, place_alerts
 from jeevanrekha.core.lifecycle import CaseState
 from jeevanrekha.db.rows import (
-    execute,
     execute_many,
+    execute_together,
     insert_rows,
     one_cursor,
     reserve_ids,
@@ -225,8 +225,9 @@ def _settle(
             item.raw_id = raw_id
         rows = [(i.raw_id, *_raw_row(i, now)) for i in new]
         insert_rows(RawAlert, ("id", *_RAW_COLUMNS), rows, returning=False)
-        send_writes()  # before the audit chain's lock, which is taken last (chain.py)
         stored = [i for i in items if isinstance(i.received, RawAlert)]
+        if stored:  # (else the audit chain's lock sends them, first, in its round trip)
+            send_writes()
         for item in stored:
             raw = item.received
             assert isinstance(raw, RawAlert)
@@ -355,7 +356,8 @@ _EARLIER_ALERTS = (
 
 def _look_up(accepted: list[_Settling], arrivals: int) -> _Seen:
     """Lock the accepted items' keys, read what is known of them, reserve the ids to write
-    with: two statements on PostgreSQL (the batch's round trips are its cost there)."""
+    with: two statements in one round trip on PostgreSQL (the batch's round trips are its
+    cost there)."""
     for item in accepted:
         assert item.alert_in is not None
         item.key = idempotency_key(item.alert_in, item.body_sha256)
@@ -370,15 +372,18 @@ def _look_up(accepted: list[_Settling], arrivals: int) -> _Seen:
         known = {key: (alert, case) for key, alert, case in earlier}
         return _Seen(known, subjects, cases, raw_ids, subject_ids, case_ids, alert_ids)
     items, params = reserve_sql(counts)
-    ((_, *reserved),) = execute(
-        _CLAIM.format(items), [_lock_numbers([i.key for i in accepted]), *params]
-    )
+    claim = (_CLAIM.format(items), [_lock_numbers([i.key for i in accepted]), *params])
+    digests = indexed(pairs)  # identifiers are stored as blind indexes (cases/subjects.py)
+    values = sorted({value for _, value in digests})
+    look_up = (_LOOK_UP, [values, [i.key for i in accepted]])
+    # One round trip: the look-up runs after the claim, with a snapshot taken once its
+    # locks were granted (rows.execute_together).
+    results = execute_together([claim, look_up] if accepted else [claim])
+    ((_, *reserved),) = results[0]
     raw_ids, subject_ids, case_ids, alert_ids = (list(ids) for ids in reserved)
     known, subjects, cases = {}, {}, []
     if accepted:
-        digests = indexed(pairs)  # identifiers are stored as blind indexes (cases/subjects.py)
-        values = sorted({value for _, value in digests})
-        for kind, text, a, b, state, at in execute(_LOOK_UP, [values, [i.key for i in accepted]]):
+        for kind, text, a, b, state, at in results[1]:
             if kind == "alert":
                 known[text] = (a, b)
             elif kind == "subject" and (state, text) in digests:

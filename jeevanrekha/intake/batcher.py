@@ -13,6 +13,7 @@ from __future__ import annotations
 import logging
 import queue
 import threading
+import time
 from concurrent.futures import Future
 
 from django.conf import settings
@@ -23,6 +24,7 @@ from jeevanrekha.intake.checks import Checks
 
 log = logging.getLogger(__name__)
 API_CHECKS = Checks(authenticate=True, check_window=True)
+_CHECK_CONNECTION_EVERY_S = 5.0
 
 
 class GroupCommitter:
@@ -63,16 +65,24 @@ class GroupCommitter:
         return batch
 
     def _run(self) -> None:
+        checked_at, failed = time.monotonic(), False
         while True:
             batch = self._take_batch()
             try:
-                close_old_connections()  # drop a connection the database has closed
+                # Drop a connection the database has closed, or one past its age: after a
+                # failure, and every few seconds. Not before every batch: with health checks
+                # on (CONN_HEALTH_CHECKS) that costs a `SELECT 1` round trip each time.
+                if failed or time.monotonic() - checked_at > _CHECK_CONNECTION_EVERY_S:
+                    close_old_connections()
+                    checked_at = time.monotonic()
                 outcomes = do_intake([arrival for arrival, _ in batch], API_CHECKS)
             except BaseException as exc:  # the database is down: every waiter gets the error
+                failed = True
                 log.exception("intake: group commit of %d failed", len(batch))
                 for _, future in batch:
                     future.set_exception(exc)
             else:
+                failed = False
                 for (_, future), outcome in zip(batch, outcomes, strict=True):
                     future.set_result(outcome)
 
