@@ -122,10 +122,66 @@ class LoadResult:
     timed_out: bool
 
 
-def _post(conn: http.client.HTTPConnection, body: bytes, secret: str) -> tuple[int, bytes]:
-    conn.request("POST", ALERTS_PATH, body=body, headers=signed_headers(SOURCE, secret, body))
-    response = conn.getresponse()
-    return response.status, response.read()
+class KeepAlive:
+    """One keep-alive HTTP/1.1 connection that posts signed alerts, written lean.
+
+    The load generator shares the 2 cores with the server and the database, so its CPU is
+    taken from what it measures: http.client cost ~0.33 ms of client CPU per alert; this
+    writes the request in one `sendall` and reads the answer with its Content-Length (or
+    chunked), at about a third of that. Each request is still signed just before it goes."""
+
+    def __init__(self, host: str, port: int, timeout: float) -> None:
+        self.sock = socket.create_connection((host, port), timeout=timeout)
+        self.sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+        self.prefix = (
+            f"POST {ALERTS_PATH} HTTP/1.1\r\nHost: {host}:{port}\r\n"
+            "Content-Type: application/json\r\n"
+        ).encode()
+        self.buffer = b""
+
+    def close(self) -> None:
+        self.sock.close()
+
+    def post(self, body: bytes, secret: str) -> tuple[int, bytes]:
+        headers = signed_headers(SOURCE, secret, body)
+        lines = "".join(f"{name}: {value}\r\n" for name, value in headers.items())
+        self.sock.sendall(
+            self.prefix + f"Content-Length: {len(body)}\r\n{lines}\r\n".encode() + body
+        )
+        head = self._until(b"\r\n\r\n")
+        status = int(head[9:12])
+        fields = {
+            name.strip().lower(): value.strip()
+            for name, _, value in (line.partition(b":") for line in head.split(b"\r\n")[1:])
+        }
+        if b"content-length" in fields:
+            return status, self._exactly(int(fields[b"content-length"]))
+        if fields.get(b"transfer-encoding", b"").lower() == b"chunked":
+            data = b""
+            while size := int(self._until(b"\r\n").split(b";")[0], 16):
+                data += self._exactly(size)
+                self._exactly(2)
+            self._until(b"\r\n")  # the (empty) trailer
+            return status, data
+        raise http.client.HTTPException("an answer without a length")
+
+    def _fill(self) -> None:
+        chunk = self.sock.recv(65536)
+        if not chunk:
+            raise http.client.RemoteDisconnected("the server closed the connection")
+        self.buffer += chunk
+
+    def _until(self, marker: bytes) -> bytes:
+        while (at := self.buffer.find(marker)) < 0:
+            self._fill()
+        found, self.buffer = self.buffer[:at], self.buffer[at + len(marker) :]
+        return found
+
+    def _exactly(self, size: int) -> bytes:
+        while len(self.buffer) < size:
+            self._fill()
+        found, self.buffer = self.buffer[:size], self.buffer[size:]
+        return found
 
 
 def run_load(
@@ -154,7 +210,7 @@ def run_load(
     deadline = started + max_seconds
 
     def client(slot: int) -> None:
-        conn: http.client.HTTPConnection | None = None
+        conn: KeepAlive | None = None
         try:
             while not stop.is_set():
                 if time.perf_counter() > deadline:
@@ -170,8 +226,8 @@ def run_load(
                 for _attempt in range(3):
                     try:
                         if conn is None:
-                            conn = http.client.HTTPConnection(host, port, timeout=60)
-                        status, data = _post(conn, body, secret)
+                            conn = KeepAlive(host, port, timeout=60)
+                        status, data = conn.post(body, secret)
                         break
                     except (OSError, http.client.HTTPException):
                         if conn is not None:
