@@ -12,6 +12,8 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -92,6 +94,32 @@ class Entry:
     request_id: str = ""
 
 
+_deferred: ContextVar[list[Entry] | None] = ContextVar("jeevanrekha_audit_deferred", default=None)
+
+
+@contextmanager
+def deferred() -> Iterator[None]:
+    """Inside the block, appends are held and written together when it ends (use it inside
+    the action's transaction, which then commits them).
+
+    For an action that takes row locks after it has something to audit (a vehicle chosen
+    after the dispatch was confirmed): the chain's lock is then taken last, as every writer
+    must, and held only for the end of the transaction. Taken earlier, it would be held
+    through the action's every round trip, stopping every other audited writer of the desk
+    meanwhile; and a writer holding that vehicle's row while waiting for the chain would
+    deadlock with it. The rows keep the order of the appends."""
+    if _deferred.get() is not None:  # an outer block writes them
+        yield
+        return
+    held: list[Entry] = []
+    token = _deferred.set(held)
+    try:
+        yield
+    finally:
+        _deferred.reset(token)
+    _append(held, returning=False)
+
+
 def append_many(entries: list[Entry]) -> None:
     """Append events to the chain, in order, under one lock. Needs the action's transaction.
 
@@ -106,6 +134,10 @@ def _append(entries: list[Entry], *, returning: bool = True) -> list[tuple[int, 
     if not transaction.get_connection().in_atomic_block:
         raise RuntimeError("audit entries must be written inside the action's transaction")
     if not entries:
+        return []
+    held = _deferred.get()
+    if held is not None:
+        held.extend(entries)
         return []
     seq, prev_hash = _lock_and_read_head()
     default_request_id = current_request_id.get()
@@ -148,7 +180,10 @@ def append(
 ) -> AuditEvent:
     """Append one event to the chain. Must run inside the action's transaction."""
     entry = Entry(at, actor, action, object_type, object_id, before, after, request_id)
-    ((row_id, row),) = _append([entry])
+    written = _append([entry])
+    if not written:  # held by `deferred()`: no id, seq or hash yet
+        return AuditEvent(at=at, actor=actor, action=action, object_type=object_type)
+    ((row_id, row),) = written
     return AuditEvent(id=row_id, **row)
 
 

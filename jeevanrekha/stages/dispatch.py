@@ -8,6 +8,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
+from jeevanrekha.audit import chain as audit
 from jeevanrekha.bus.consumers import Stage
 from jeevanrekha.bus.relay import Event
 from jeevanrekha.cases.models import Case, TaskKind
@@ -16,7 +17,7 @@ from jeevanrekha.dispatch.dispatching import ACTIVE, retarget
 
 def retarget_if_moved(case_id: int, *, actor: str = "stage:dispatch") -> bool:
     """Re-target the case's station and vehicle tasks if they point elsewhere."""
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():  # the chain's lock last (chain.py)
         case = Case.objects.select_for_update().get(pk=case_id)
         stale = (
             case.tasks.filter(state__in=ACTIVE, kind=TaskKind.POLICE_STATION)

@@ -120,3 +120,29 @@ def test_verify_command_reports_ok(capsys: pytest.CaptureFixture[str]) -> None:
     write(4)
     call_command("audit", "verify")
     assert "audit chain OK: 4 rows verified" in capsys.readouterr().out
+
+
+def test_deferred_appends_are_written_in_order_when_the_block_ends() -> None:
+    with transaction.atomic():
+        with chain.deferred():
+            chain.append(at=T0, actor="user:op1", action="dispatch_confirmed")
+            with chain.deferred():  # an inner block leaves them to the outer one
+                chain.append_many(
+                    [
+                        chain.Entry(T0, "user:op1", "task_opened", "task", 1),
+                        chain.Entry(T0, "user:op1", "task_opened", "task", 2),
+                    ]
+                )
+            assert AuditEvent.objects.count() == 0  # the chain's lock is not taken yet
+        actions = list(AuditEvent.objects.values_list("action", "object_id"))
+    assert actions == [("dispatch_confirmed", ""), ("task_opened", "1"), ("task_opened", "2")]
+    assert chain.verify() == (3, None)
+
+
+def test_deferred_appends_go_with_a_block_that_fails() -> None:
+    with pytest.raises(ValueError), transaction.atomic(), chain.deferred():
+        chain.append(at=T0, actor="user:op1", action="dispatch_confirmed")
+        raise ValueError("no vehicle")
+    assert AuditEvent.objects.count() == 0
+    write(1)
+    assert chain.verify() == (1, None)
