@@ -108,8 +108,14 @@ def deferred() -> Iterator[None]:
     through the action's every round trip, stopping every other audited writer of the desk
     meanwhile; and a writer holding that vehicle's row while waiting for the chain would
     deadlock with it. The rows keep the order of the appends."""
-    if _deferred.get() is not None:  # an outer block writes them
-        yield
+    outer = _deferred.get()
+    if outer is not None:  # an outer block writes them
+        mark = len(outer)
+        try:
+            yield
+        except BaseException:
+            del outer[mark:]  # gone with this block's savepoint, should a caller go on
+            raise
         return
     held: list[Entry] = []
     token = _deferred.set(held)

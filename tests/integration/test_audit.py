@@ -146,3 +146,12 @@ def test_deferred_appends_go_with_a_block_that_fails() -> None:
     assert AuditEvent.objects.count() == 0
     write(1)
     assert chain.verify() == (1, None)
+
+
+def test_a_failed_inner_block_takes_its_deferred_appends_with_it() -> None:
+    with transaction.atomic(), chain.deferred():
+        chain.append(at=T0, actor="user:op1", action="dispatch_confirmed")
+        with pytest.raises(ValueError), transaction.atomic(), chain.deferred():
+            chain.append(at=T0, actor="user:op1", action="task_opened")
+            raise ValueError("rolled back to the savepoint; the caller goes on")
+    assert list(AuditEvent.objects.values_list("action", flat=True)) == ["dispatch_confirmed"]
