@@ -4,7 +4,10 @@ The hash of a row is SHA-256 over the previous row's hash and a canonical JSON o
 own fields. Writers serialise on the chain head: SQLite's IMMEDIATE transactions already
 hold the database write lock; on PostgreSQL a transaction-scoped advisory lock is taken just
 before the row is appended, so it is held only for the end of the transaction. Every writer
-takes it last, after its row locks, so that no two writers can wait on each other.
+takes it last, after its row locks, so that no two writers can wait on each other: the desk's
+actions (cases, dispatch, vehicles, follow-up, forwarding) run in
+`transaction.atomic(), audit.deferred()`, which writes their rows when the action ends; the
+intake and the pipeline stages append once, at the end of their batch.
 """
 
 from __future__ import annotations

@@ -126,7 +126,7 @@ def note_alerts_joined(case_ids: set[int], *, at: datetime) -> None:
 
 def do_apply_case_command(case_id: int, command: CaseCommand, *, actor: str, at: datetime) -> Case:
     """Move a case through its lifecycle; IllegalTransition if the core says no."""
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         case = Case.objects.select_for_update().get(pk=case_id)
         apply_case_command(case, command, actor=actor, at=at)
         return case
@@ -172,7 +172,7 @@ class NotAwaitingReview(Exception):
 
 def do_confirm_review(case_id: int, *, actor: str, at: datetime) -> Case:
     """A person read a case the watch raised and confirms it: the desk may now act on it."""
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         case = Case.objects.select_for_update().get(pk=case_id)
         if not case.needs_review:
             raise NotAwaitingReview(f"{case.reference} is not awaiting review")
@@ -193,7 +193,7 @@ def do_confirm_review(case_id: int, *, actor: str, at: datetime) -> Case:
 
 def do_dismiss_review(case_id: int, reason: str, *, actor: str, at: datetime) -> Case:
     """A person read a case the watch raised and finds no risk: it is cancelled, with why."""
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         case = Case.objects.select_for_update().get(pk=case_id)
         if not case.needs_review:
             raise NotAwaitingReview(f"{case.reference} is not awaiting review")
@@ -230,7 +230,7 @@ def do_create_task(
     Dispatch (jeevanrekha.dispatch.actions.do_open_task) calls this inside its own
     transaction and adds the notifications of the ladder's first step.
     """
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         case = Case.objects.select_for_update().get(pk=case_id)
         task = Task.objects.create(
             case=case,
@@ -261,7 +261,7 @@ def do_acknowledge_task(
     `remind_at`: when to remind that the task still has no result (the ladder's
     remind-after-ack; None: no reminder).
     """
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         task = Task.objects.select_for_update().get(pk=task_id)
         if task.state != TaskState.OPEN:
             raise ValueError(f"task {task.pk} is {task.state}, not open")
@@ -285,7 +285,7 @@ def do_record_outcome(
     case_id: int, code: OutcomeCode, reasons: list[str], note: str, *, actor: str, at: datetime
 ) -> Outcome:
     """Record how a case ended (saved, not found, ...) with the field's reason codes."""
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         case = Case.objects.select_for_update().get(pk=case_id)
         outcome = Outcome.objects.create(
             case=case,
@@ -331,7 +331,7 @@ def do_add_case_note(case_id: int, note: NoteIn, *, actor: str, at: datetime) ->
         raise ValueError("a call needs its result")
     if note.kind == NoteKind.NOTE and not note.text.strip():
         raise ValueError("a note needs text")
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         case = Case.objects.get(pk=case_id)
         row = CaseNote.objects.create(
             case=case,
@@ -359,7 +359,7 @@ def do_create_desk_user(
 ) -> None:
     """Create or update a desk account and its role; audited."""
     User = get_user_model()
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         user, created = User.objects.get_or_create(username=username)
         user.set_password(password)
         user.is_staff = role == Role.ADMIN

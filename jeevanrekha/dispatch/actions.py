@@ -50,7 +50,7 @@ def do_open_task(
 ) -> Task:
     """Create a task with its ladder's first deadline and notify the first rung now."""
     policy = conf.policy_for(kind)
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         due = next_deadline(policy, at, at, None)
         assert due is not None  # an unacknowledged task always has a next deadline
         task = do_create_task(case_id, kind, target, due_at=due, actor=actor, at=at, detail=detail)
@@ -75,7 +75,7 @@ def do_fire_task_timer(task_id: int, *, worker: str, now: datetime) -> str:
     transaction that queues the notifications, so a crash leaves the deadline to be
     claimed again when the lease runs out. Returns what it did.
     """
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         task = Task.objects.select_for_update().get(pk=task_id)
         if task.claimed_by != worker:
             return "lost"
@@ -137,7 +137,7 @@ def do_report_task(
     not found. Any report acknowledges an open task; the last two close it."""
     if report not in REPORTS:
         raise ValueError(f"unknown report {report!r}")
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         task = Task.objects.select_for_update().get(pk=task_id)
         if task.state not in (TaskState.OPEN, TaskState.ACKNOWLEDGED):
             raise TaskClosed(f"task {task.pk} is {task.state}")
@@ -204,7 +204,7 @@ def do_use_link(link_id: str, report: str, *, remote: str, at: datetime) -> Task
     """Use a one-tap link once: the conditional UPDATE lets exactly one use through."""
     if report not in REPORTS:
         raise ValueError(f"unknown report {report!r}")
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         used = AckLink.objects.filter(
             link_id=link_id, used_at__isnull=True, expires_at__gt=at
         ).update(used_at=at, used_action=report)
@@ -219,7 +219,7 @@ def do_use_link(link_id: str, report: str, *, remote: str, at: datetime) -> Task
 
 def do_cancel_task(task_id: int, reason: str, *, actor: str, at: datetime) -> Task:
     """Withdraw a task (re-targeted, case closed): its timer and queued messages stop."""
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         task = Task.objects.select_for_update().get(pk=task_id)
         if task.state not in (TaskState.OPEN, TaskState.ACKNOWLEDGED):
             raise TaskClosed(f"task {task.pk} is {task.state}")
@@ -257,7 +257,7 @@ def do_record_delivery(
     at: datetime,
 ) -> str:
     """Record one send attempt; schedule a retry with backoff or give up. The new status."""
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         note = Notification.objects.select_for_update().get(pk=notification_id)
         if note.claimed_by != worker:
             return "lost"

@@ -84,7 +84,7 @@ def do_locate_case(
 ) -> tuple[Case, bool]:
     """Write a resolution onto the case and move it to `located` when the lifecycle allows;
     (case, whether the jurisdiction changed)."""
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         moved = do_set_case_location(
             case_id, CaseLocation.of(res), actor=actor, at=at, source=source
         )
@@ -119,7 +119,7 @@ def do_alert_station(case_id: int, *, actor: str, at: datetime, mark: bool = Tru
 
     Police asked is police dispatched: a case not yet so moves to `dispatched` (`mark`;
     the one confirmation marks it once itself, for both of its tasks)."""
-    with transaction.atomic(), audit.deferred():  # the chain's lock last (chain.py)
+    with transaction.atomic(), audit.deferred():
         case = Case.objects.select_for_update().get(pk=case_id)
         _require_confirmed(case)
         if not case.police_station:
@@ -146,7 +146,7 @@ def do_dispatch_vehicle(
 ) -> Task:
     """Send the quickest 112 vehicle to the case's point (a person asked for it); the case
     moves to `dispatched` as with do_alert_station."""
-    with transaction.atomic(), audit.deferred():  # the chain's lock last (chain.py)
+    with transaction.atomic(), audit.deferred():
         case = Case.objects.select_for_update().get(pk=case_id)
         _require_confirmed(case)
         point = case_point(case)
@@ -205,7 +205,7 @@ def dispatch_ready(case: Case) -> str:
 
 def do_confirm_dispatch(case_id: int, *, actor: str, at: datetime) -> list[Task]:
     """The desk's one confirmation for an imminent, well-located case: station + vehicle."""
-    with transaction.atomic(), audit.deferred():  # the chain's lock last (chain.py)
+    with transaction.atomic(), audit.deferred():
         case = Case.objects.select_for_update().get(pk=case_id)
         why = dispatch_ready(case)
         if why:
@@ -232,7 +232,7 @@ def do_request_trace(
     case_id: int, phone: str, *, actor: str, at: datetime, agency: str = "stf"
 ) -> Task:
     """Ask STF / telecom to trace the person's phone; the fix comes back on the task."""
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         case = Case.objects.select_for_update().get(pk=case_id)
         _require_confirmed(case)
         if case.state == CaseState.TRIAGED:
@@ -303,7 +303,7 @@ def do_record_trace_fix(
     `res` is what the locate engine made of the fix (geo.fusion.resolve); the caller runs
     it outside the transaction, since it reads only the gazetteer.
     """
-    with transaction.atomic(), audit.deferred():  # the chain's lock last (chain.py)
+    with transaction.atomic(), audit.deferred():
         task = Task.objects.select_for_update().get(pk=task_id)
         if task.kind != TaskKind.TRACE:
             raise ValueError(f"task {task.pk} is not a trace")

@@ -38,7 +38,7 @@ def do_register_vehicle(
     at: datetime,
 ) -> Vehicle:
     """Add a vehicle to the registry, or change its kind, area or station."""
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         vehicle, created = Vehicle.objects.select_for_update().get_or_create(
             code=code,
             defaults={
@@ -78,7 +78,7 @@ def do_register_vehicle(
 
 def do_report_vehicle(code: str, report: VehicleReport, *, actor: str, at: datetime) -> Vehicle:
     """A vehicle's new status and/or position; Vehicle.DoesNotExist if not registered."""
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         vehicle = Vehicle.objects.select_for_update().get(code=code)
         before = vehicle.status
         if report.lat is not None and report.lon is not None:

@@ -46,7 +46,7 @@ def do_start_follow_up(case_id: int, *, referral: str | None, actor: str, at: da
     `referral`, FOLLOWUP_REFERRAL by default) and the schedule of checks (FOLLOWUP_CHECKS);
     the case moves resolved → follow_up. Idempotent: a second call returns the first
     follow-up and changes nothing. IllegalTransition when the case is not resolved."""
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         case = Case.objects.select_for_update().get(pk=case_id)
         existing = FollowUp.objects.filter(case_id=case.pk).first()
         if existing is not None:
@@ -123,7 +123,7 @@ def do_record_check(
     the person said). CheckClosed when the check already has a result or was cancelled."""
     result = CheckResult(result)
     case_id = _case_id_of(check_id)
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         case = Case.objects.select_for_update().get(pk=case_id)
         check = FollowUpCheck.objects.select_for_update().get(pk=check_id)
         if check.state not in OPEN_CHECKS:
@@ -221,7 +221,7 @@ def do_fire_check_timer(check_id: int, *, worker: str, now: datetime) -> str:
     the counselling ladder's notifications); when its window passes unrecorded it is overdue
     and the supervisor is told. Only for the worker holding the claim. What it did."""
     case_id = _case_id_of(check_id)
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         case = Case.objects.select_for_update().get(pk=case_id)
         check = FollowUpCheck.objects.select_for_update().get(pk=check_id)
         if check.claimed_by != worker:

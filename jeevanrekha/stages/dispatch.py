@@ -17,7 +17,7 @@ from jeevanrekha.dispatch.dispatching import ACTIVE, retarget
 
 def retarget_if_moved(case_id: int, *, actor: str = "stage:dispatch") -> bool:
     """Re-target the case's station and vehicle tasks if they point elsewhere."""
-    with transaction.atomic(), audit.deferred():  # the chain's lock last (chain.py)
+    with transaction.atomic(), audit.deferred():
         case = Case.objects.select_for_update().get(pk=case_id)
         stale = (
             case.tasks.filter(state__in=ACTIVE, kind=TaskKind.POLICE_STATION)

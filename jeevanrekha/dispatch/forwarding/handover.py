@@ -62,7 +62,7 @@ def documents(handover: cap.Handover) -> tuple[bytes, bytes]:
 
 def do_forward_case(case_id: int, *, actor: str, at: datetime) -> Task:
     """Hand a case located in another state to that state's desk, with acknowledgement."""
-    with transaction.atomic():
+    with transaction.atomic(), audit.deferred():
         case = Case.objects.select_for_update().get(pk=case_id)
         if case.needs_review:
             raise NotReady(f"{case.reference}: confirm the review first")
