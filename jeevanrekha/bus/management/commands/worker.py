@@ -18,7 +18,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from jeevanrekha.bus.consumers import Stage, event_from_message, handle_events, run_in_process
 from jeevanrekha.bus.jetstream import PullConsumer
-from jeevanrekha.bus.relay import STREAM, SUBJECT_PREFIX, namespace
+from jeevanrekha.bus.relay import STREAM, SUBJECT_PREFIX, namespace, subject_for
 from jeevanrekha.db.outage import Backoff, riding_out
 from jeevanrekha.stages import stages
 
@@ -35,11 +35,14 @@ def consume_jetstream(stage: Stage, url: str, *, batch: int, max_events: int) ->
         durable=f"jr-stage-{stage.name}-{space}",
     )
     consumer.open()
+    # The consumer sees every event (NATS 2.9: one filter subject); the subject names the
+    # topic, so the others are passed over (and acknowledged) without being parsed.
+    subjects = {subject_for(topic, space) for topic in stage.topics}
     seen = 0
     try:
         while not max_events or seen < max_events:
             messages = consumer.fetch(batch)
-            events = [event_from_message(message.data) for message in messages]
+            events = [event_from_message(m.data) for m in messages if m.subject in subjects]
             wanted = [e for e in events if e.ns == space and e.topic in stage.topics]
             handle_events(stage, wanted)  # raises: not acked, JetStream redelivers later
             consumer.ack(messages)
