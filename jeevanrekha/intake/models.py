@@ -76,7 +76,10 @@ class RawAlert(models.Model):
 class Alert(models.Model):
     """The parsed form of an accepted RawAlert: platform, post, account, evidence."""
 
-    idempotency_key = models.CharField(max_length=200, unique=True)
+    # Unique by a constraint, not `unique=True`: on PostgreSQL that would also build a
+    # second, `varchar_pattern_ops` index (for LIKE), which nothing here uses and every
+    # accepted alert would have to write.
+    idempotency_key = models.CharField(max_length=200)
     source = models.CharField(max_length=60)
     source_alert_id = models.CharField(max_length=200, blank=True)
     platform = models.CharField(max_length=40)
@@ -102,6 +105,9 @@ class Alert(models.Model):
 
     class Meta:
         indexes = [models.Index(fields=["-received_at"])]
+        constraints = [
+            models.UniqueConstraint(fields=["idempotency_key"], name="alert_idempotency_key_unique")
+        ]
 
     def __str__(self) -> str:
         return f"alert #{self.pk} {self.platform} {self.account_handle}"
