@@ -158,7 +158,9 @@ def execute_together(statements: Sequence[Statement]) -> list[list[tuple[Any, ..
     raw = connection.connection
     cursors = [raw.cursor() for _ in statements]
     try:
-        with raw.pipeline():
+        # Django's wrapper: psycopg's errors become Django's (DATABASE_DOWN, IntegrityError,
+        # ...), as for every other statement, and the connection knows one occurred.
+        with connection.wrap_database_errors, raw.pipeline():
             for cursor, (sql, params) in zip(cursors, statements, strict=True):
                 cursor.execute(sql, params)
         return [list(c.fetchall()) if c.description else [] for c in cursors]

@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 import pytest
-from django.db import transaction
+from django.db import DatabaseError, transaction
 
 from jeevanrekha.bus.models import OutboxMessage
 from jeevanrekha.cases.models import SubjectIdentifier
-from jeevanrekha.db.rows import insert_rows
+from jeevanrekha.db.rows import execute_together, insert_rows
 from jeevanrekha.intake.actions import _RAW_COLUMNS
 from jeevanrekha.intake.models import RawAlert
 
@@ -88,3 +88,10 @@ def test_a_field_that_is_not_a_column_is_refused() -> None:
 
     with pytest.raises(ValueError, match="not all of"):
         insert_rows(Alert, ("raw_alerts",), [(1,)])  # the other side of a relation
+
+
+def test_statements_run_together_give_each_its_rows_and_django_errors() -> None:
+    first, second = execute_together([("SELECT 1", []), ("SELECT %s, %s", [2, "two"])])
+    assert first == [(1,)] and second == [(2, "two")]
+    with pytest.raises(DatabaseError), transaction.atomic():  # Django's, not the driver's
+        execute_together([("SELECT 1", []), ("SELECT * FROM no_such_table", [])])

@@ -1,4 +1,5 @@
-"""PostgreSQL: take the chain's lock and read its head in one round trip (ADR 0013).
+"""PostgreSQL: take the chain's lock and read its head in one round trip (ADR 0007,
+addendum).
 
 A VOLATILE function takes a fresh snapshot for each statement it runs, so the head read
 after the lock sees every row that the previous holder of the lock committed; a plain
