@@ -26,7 +26,7 @@ from django.db import connection, transaction
 
 from jeevanrekha.audit.context import current_request_id
 from jeevanrekha.audit.models import AuditEvent
-from jeevanrekha.db.rows import execute, execute_after_writes, insert_rows
+from jeevanrekha.db.rows import execute, execute_after_writes, insert_rows, write_last
 
 GENESIS_HASH = "0" * 64
 # An arbitrary constant key for pg_advisory_xact_lock: "JRAUDIT" in ASCII.
@@ -65,19 +65,10 @@ _COLUMNS = (*_HASHED, "prev_hash", "hash")
 _HEAD = f"SELECT seq, hash FROM {AuditEvent._meta.db_table} ORDER BY seq DESC LIMIT 1"
 
 
-# PostgreSQL: the lock, then the head read with a fresh snapshot, in one round trip
-# (migration 0004; a plain SELECT would read the head as it was before the lock's wait).
-_LOCK_AND_HEAD = "SELECT seq, hash FROM audit_lock_head(%s)"
-
-
 def _lock_and_read_head() -> tuple[int, str]:
-    """Take the chain's lock (held to the end of the transaction); the head's seq and hash."""
-    if connection.vendor == "postgresql":
-        # Inside `writes_together()` the action's held writes go first, in the same round
-        # trip: its row locks are taken before the chain's lock, as every writer must.
-        rows = execute_after_writes(_LOCK_AND_HEAD, [_CHAIN_LOCK_KEY])
-    else:  # SQLite: the IMMEDIATE transaction already holds the database's write lock
-        rows = execute(_HEAD)
+    """SQLite: the head's seq and hash (the IMMEDIATE transaction already holds the
+    database's write lock; PostgreSQL appends in the database, see `_append_in_database`)."""
+    rows = execute(_HEAD)
     if not rows or rows[0][0] is None:
         return 0, GENESIS_HASH
     return int(rows[0][0]), str(rows[0][1])
@@ -148,32 +139,72 @@ def _append(entries: list[Entry], *, returning: bool = True) -> list[tuple[int, 
     if held is not None:
         held.extend(entries)
         return []
-    seq, prev_hash = _lock_and_read_head()
     default_request_id = current_request_id.get()
-    rows = []
-    for entry in entries:
+    rows = [_row(entry, default_request_id) for entry in entries]
+    if connection.vendor == "postgresql":
+        return _append_in_database(rows, returning)
+    seq, prev_hash = _lock_and_read_head()
+    for row, entry in zip(rows, entries, strict=True):
         seq += 1
-        row = {
-            "seq": seq,
-            "at": entry.at.isoformat(),
-            "actor": entry.actor[:150],
-            "action": entry.action,
-            "object_type": entry.object_type,
-            "object_id": str(entry.object_id),
-            "before": canonical(entry.before),
-            "after": canonical(entry.after),
-            "request_id": (entry.request_id or default_request_id)[:64],
-        }
+        row["seq"] = seq
         row_hash_value = row_hash(prev_hash, row)
         row |= {"at": entry.at, "prev_hash": prev_hash, "hash": row_hash_value}
         prev_hash = row_hash_value
-        rows.append(row)
     values = [[row[c] for c in _COLUMNS] for row in rows]
     if not returning:
         insert_rows(AuditEvent, _COLUMNS, values, returning=False)
         return []
     ids = insert_rows(AuditEvent, _COLUMNS, values)
     return list(zip(ids, rows, strict=True))
+
+
+def _row(entry: Entry, default_request_id: str) -> dict[str, Any]:
+    """The hashed fields of an entry's row, but its `seq` (`at` as ISO text)."""
+    return {
+        "at": entry.at.isoformat(),
+        "actor": entry.actor[:150],
+        "action": entry.action,
+        "object_type": entry.object_type,
+        "object_id": str(entry.object_id),
+        "before": canonical(entry.before),
+        "after": canonical(entry.after),
+        "request_id": (entry.request_id or default_request_id)[:64],
+    }
+
+
+def body_without_seq(fields: dict[str, Any]) -> str:
+    """The canonical JSON that `row_hash` hashes, for fields without `seq`, and without its
+    closing brace: `seq` sorts after every other field, so the whole is this text, then
+    `,"seq":N}` (what the database's `audit_append` adds)."""
+    body = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return body[:-1]
+
+
+# PostgreSQL: lock, head, hashes and rows in the database, in one statement (migration 0005).
+_APPEND = "SELECT id, seq, prev_hash, hash FROM audit_append(%s, %s::jsonb)"
+
+
+def _append_in_database(
+    rows: list[dict[str, Any]], returning: bool
+) -> list[tuple[int, dict[str, Any]]]:
+    """PostgreSQL: the rows appended by `audit_append`. Inside `writes_together()` and without
+    `returning` the call is held, to go after the action's other held writes in their round
+    trip; otherwise it goes now, after any writes held so far."""
+    document = json.dumps(
+        [row | {"body": body_without_seq(row)} for row in rows],
+        ensure_ascii=False,
+        separators=(",", ":"),
+    )
+    params = [_CHAIN_LOCK_KEY, document]
+    if not returning and write_last(_APPEND, params):
+        return []
+    written = execute_after_writes(_APPEND, params)
+    out = []
+    for row, (row_id, seq, prev_hash, hash_value) in zip(rows, written, strict=True):
+        at = datetime.fromisoformat(row["at"])
+        chained = {"seq": seq, "at": at, "prev_hash": prev_hash, "hash": hash_value}
+        out.append((row_id, row | chained))
+    return out
 
 
 def append(

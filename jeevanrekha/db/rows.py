@@ -51,9 +51,14 @@ _PLAIN_FIELDS = (
 )
 
 Prep = Callable[[Any], Any] | None
+Statement = tuple[str, Sequence[Any]]
 _shared_cursor: ContextVar[Any] = ContextVar("jeevanrekha_shared_cursor", default=None)
 _held_writes: ContextVar[list[tuple[str, list[Any]]] | None] = ContextVar(
     "jeevanrekha_held_writes", default=None
+)
+# Held statements that go after the held writes, each on its own, in the same round trip.
+_held_last: ContextVar[list[tuple[str, list[Any]]] | None] = ContextVar(
+    "jeevanrekha_held_last", default=None
 )
 
 
@@ -89,18 +94,37 @@ def execute(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
 
 
 @contextmanager
-def writes_together() -> Iterator[None]:
+def writes_together(*, then_commit: bool = False) -> Iterator[None]:
     """PostgreSQL: hold the writes made inside and send them as one statement at the end
-    (if the block raises, they are dropped with the transaction). SQLite: no change."""
+    (if the block raises, they are dropped with the transaction). SQLite: no change.
+
+    With `then_commit`, for a block that is the last work of its transaction: when that
+    transaction is an outermost `atomic()` block, the COMMIT goes in the same round trip as
+    the held writes (Django's own commit, when the atomic block ends, then finds nothing
+    left to commit). So a lock taken by the last statement (the audit chain's) is held for
+    no round trip at all."""
     if connection.vendor != "postgresql" or _held_writes.get() is not None:
         yield
         return
-    token = _held_writes.set([])
+    token, token_last = _held_writes.set([]), _held_last.set([])
     try:
         yield
-        send_writes()
+        statements = _take_held()
+        if then_commit and statements and _outermost_transaction():
+            statements.append(("COMMIT", []))
+        execute_together(statements)
     finally:
         _held_writes.reset(token)
+        _held_last.reset(token_last)
+
+
+def _outermost_transaction() -> bool:
+    """In an outermost `atomic()` block (no savepoint open) that can still commit."""
+    return (
+        len(connection.atomic_blocks) == 1
+        and not connection.savepoint_ids
+        and not connection.needs_rollback
+    )
 
 
 def write(sql: str, params: Sequence[Any] = ()) -> None:
@@ -112,36 +136,46 @@ def write(sql: str, params: Sequence[Any] = ()) -> None:
         held.append((sql, list(params)))
 
 
-def _take_held() -> tuple[str, list[Any]] | None:
-    """The writes held so far as one statement (each one a CTE of it), and no longer held."""
-    held = _held_writes.get()
-    if not held:
-        return None
-    if len(held) == 1:
-        sql, params = held[0]
-    else:
-        parts = ", ".join(f"w{n} AS ({one})" for n, (one, _) in enumerate(held))
-        sql, params = f"WITH {parts} SELECT 1", [p for _, ps in held for p in ps]
-    held.clear()
-    return sql, list(params)
+def write_last(sql: str, params: Sequence[Any] = ()) -> bool:
+    """Inside `writes_together()`, hold a statement to be sent after the held writes, in their
+    round trip, as a statement of its own (for one that must run after them: the audit
+    chain's lock is taken after the action's row locks); True if held. Outside, False: run
+    it yourself."""
+    held = _held_last.get()
+    if held is None:
+        return False
+    held.append((sql, list(params)))
+    return True
+
+
+def _take_held() -> list[Statement]:
+    """The writes held so far, as one statement (each one a CTE of it), then the statements
+    held to go last; no longer held."""
+    held, last = _held_writes.get(), _held_last.get()
+    statements: list[Statement] = []
+    if held:
+        if len(held) == 1:
+            sql, params = held[0]
+        else:
+            parts = ", ".join(f"w{n} AS ({one})" for n, (one, _) in enumerate(held))
+            sql, params = f"WITH {parts} SELECT 1", [p for _, ps in held for p in ps]
+        statements.append((sql, list(params)))
+        held.clear()
+    if last:
+        statements += last
+        last.clear()
+    return statements
 
 
 def send_writes() -> None:
-    """Send the writes held so far, as one statement (each one a CTE of it)."""
-    writes = _take_held()
-    if writes is not None:
-        execute(*writes)
+    """Send the writes held so far (one statement), then those held to go last, in one round
+    trip."""
+    execute_together(_take_held())
 
 
 def execute_after_writes(sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
     """Send the writes held so far, then run `sql`, in one round trip; its rows."""
-    writes = _take_held()
-    if writes is None:
-        return execute(sql, params)
-    return execute_together([writes, (sql, params)])[1]
-
-
-Statement = tuple[str, Sequence[Any]]
+    return execute_together([*_take_held(), (sql, params)])[-1]
 
 
 def execute_together(statements: Sequence[Statement]) -> list[list[tuple[Any, ...]]]:

@@ -132,7 +132,7 @@ def do_intake(arrivals: list[Arrival], checks: Checks) -> list[Outcome]:
     """Store, check and accept a batch of arrivals; never loses one, whatever fails."""
     try:
         with transaction.atomic(), one_cursor():
-            return _settle(arrivals, checks, timezone.now())
+            return _settle(arrivals, checks, timezone.now(), commit=True)
     except Exception:
         log.exception(
             "intake: a batch of %d failed; storing and processing one by one", len(arrivals)
@@ -202,11 +202,13 @@ def _settle(
     *,
     by: str = "",
     given: AlertIn | None = None,
+    commit: bool = False,
 ) -> list[Outcome]:
     """Inside the transaction: check each raw alert, accept or quarantine it, audit, publish.
 
     Arrivals are stored here, with what became of them; raw alerts stored earlier (a retry,
-    or the one-by-one fallback) get their processing fields updated.
+    or the one-by-one fallback) get their processing fields updated. With `commit` (the
+    transaction ends here), PostgreSQL commits in the round trip of the last writes.
     """
     items = []
     for one in received:
@@ -218,7 +220,7 @@ def _settle(
             items.append(_Settling(one, sha256, verdict, None))
     accepted = [i for i in items if i.alert_in]
     new = [i for i in items if isinstance(i.received, Arrival)]
-    with writes_together():
+    with writes_together(then_commit=commit):
         seen = _look_up(accepted, len(new))
         _accept(accepted, now, seen)
         for item, raw_id in zip(new, seen.raw_ids, strict=False):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from hashlib import sha256
 
 import pytest
 from django.core.management import call_command
@@ -155,3 +156,45 @@ def test_a_failed_inner_block_takes_its_deferred_appends_with_it() -> None:
             chain.append(at=T0, actor="user:op1", action="task_opened")
             raise ValueError("rolled back to the savepoint; the caller goes on")
     assert list(AuditEvent.objects.values_list("action", flat=True)) == ["dispatch_confirmed"]
+
+
+AWKWARD = [
+    {"text": 'quotes " and \\ backslash, a\nnewline, a tab\t, NUL-ish \u0001', "n": 1.5},
+    {"हिंदी": "आज रात के बाद 🙏", "nested": {"b": [1, None, True], "a": "💊🪢"}},
+    None,
+    {"big": 10**18, "small": 1e-05, "empty": {}, "list": []},
+]
+
+
+def test_the_database_hashes_rows_as_verify_recomputes_them() -> None:
+    """On PostgreSQL `audit_append` hashes in the database: every row, whatever its text,
+    must hash as `row_hash` does in Python, or `audit verify` would call the chain broken."""
+    with transaction.atomic():
+        written = [
+            chain.append(
+                at=T0 + timedelta(microseconds=i * 1001),
+                actor="source:मेटा",
+                action="case_opened",
+                object_id="x" * 64,
+                before=before,
+                after={"i": i, "after": before},
+                request_id="req-ü",
+            )
+            for i, before in enumerate(AWKWARD)
+        ]
+        with chain.deferred():
+            chain.append_many([chain.Entry(T0, "system", "held", after={"k": "v"})] * 3)
+    rows = list(AuditEvent.objects.order_by("seq"))
+    assert [r.seq for r in rows] == list(range(1, 8))
+    assert [(w.id, w.seq, w.hash) for w in written] == [(r.id, r.seq, r.hash) for r in rows[:4]]
+    for row in rows:
+        assert chain.row_hash(row.prev_hash, chain.hashed_fields(row)) == row.hash
+    assert chain.verify() == (7, None)
+
+
+def test_the_body_sent_to_the_database_is_the_hashed_json_but_its_seq() -> None:
+    fields = {"action": "a", "at": T0.isoformat(), "after": {"z": 1, "a": "ü"}, "seq": 42}
+    body = chain.body_without_seq({k: v for k, v in fields.items() if k != "seq"})
+    whole = body + ',"seq":42}'
+    expected = sha256(("p" * 64 + "\n" + whole).encode()).hexdigest()
+    assert chain.row_hash("p" * 64, fields) == expected

@@ -37,7 +37,7 @@ def statements_after_the_chain_lock(action: Callable[[], object]) -> list[str]:
         action()
     sql = [q["sql"] for q in captured.captured_queries]
     head = next(
-        i for i, s in enumerate(sql) if "audit_lock_head" in s or "FROM audit_auditevent" in s
+        i for i, s in enumerate(sql) if "audit_append(" in s or "FROM audit_auditevent" in s
     )
     return [
         s
