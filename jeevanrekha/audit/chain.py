@@ -3,7 +3,9 @@
 The hash of a row is SHA-256 over the previous row's hash and a canonical JSON of the row's
 own fields. Writers serialise on the chain head: SQLite's IMMEDIATE transactions already
 hold the database write lock; on PostgreSQL a transaction-scoped advisory lock is taken just
-before the row is appended, so it is held only for the end of the transaction. Every writer
+before the row is appended, so it is held only for the end of the transaction: the database
+function `audit_append` (migration 0005) takes it, reads the head, hashes and inserts the rows
+in one statement, from the canonical JSON Python sends (`body_without_seq`). Every writer
 takes it last, after its row locks, so that no two writers can wait on each other: the desk's
 actions (cases, dispatch, vehicles, follow-up, forwarding) run in
 `transaction.atomic(), audit.deferred()`, which writes their rows when the action ends; the
