@@ -53,12 +53,16 @@ def scopes_for(task: Task, case: Case) -> list[str]:
 
 
 def recipients(task: Task, case: Case, role: str) -> list[Recipient]:
-    """Who holds `role` for this task; the desk (in-app) when nobody is configured."""
-    for scope in scopes_for(task, case):
-        found = Contact.objects.filter(scope=scope, role=role, active=True).order_by("id")
-        rows = [Recipient(role, c.transport, c.address, scope) for c in found]
-        if rows:
-            return rows
+    """Who holds `role` for this task, in the most specific scope that has anyone; the desk
+    (in-app) when nobody is configured. One query for all the scopes."""
+    scopes = scopes_for(task, case)
+    found = Contact.objects.filter(scope__in=scopes, role=role, active=True).order_by("id")
+    by_scope: dict[str, list[Recipient]] = {}
+    for c in found.only("scope", "transport", "address"):
+        by_scope.setdefault(c.scope, []).append(Recipient(role, c.transport, c.address, c.scope))
+    for scope in scopes:
+        if scope in by_scope:
+            return by_scope[scope]
     return [Recipient(DESK_ROLE, "inapp", "desk", f"missing:{role}")]
 
 
