@@ -68,6 +68,7 @@ from intake import (  # noqa: E402 (after the path insert)
     machine_info,
     make_alerts,
     run_command,
+    sigterm_as_interrupt,
     write_results,
 )
 
@@ -724,17 +725,26 @@ def main(argv: list[str] | None = None) -> int:
         "runs": [],
     }
     print("workers intake/s e2e/s     ready50  ready99  tasks50  tasks99  backlog  cpu ms/alert")
-    for workers in [int(w) for w in opts.workers.split(",") if w]:
-        result = run_config(workers, opts, warm, stream)
-        document["runs"].append(result)
-        print_row(result)
-    if opts.soak_minutes:
-        soak_size = int(opts.soak_rate * opts.soak_minutes * 60)
-        soak_bodies = with_addresses(make_alerts(soak_size, tag + "s", opts.seed + 1), addresses, 1)
-        soak_bodies = [b.replace(b'"+91 91', b'"+91 81', 1) for b in soak_bodies]  # new people
-        document["soak"] = soak(opts, soak_bodies, warm[:100])
-        write_soak(document["soak"])
-        print(json.dumps({k: v for k, v in document["soak"].items() if k != "samples"}, indent=1))
+    # A SIGTERM, like Ctrl-C, stops every process the bench started and drops its database.
+    try:
+        with sigterm_as_interrupt():
+            for workers in [int(w) for w in opts.workers.split(",") if w]:
+                result = run_config(workers, opts, warm, stream)
+                document["runs"].append(result)
+                print_row(result)
+            if opts.soak_minutes:
+                soak_size = int(opts.soak_rate * opts.soak_minutes * 60)
+                soak_alerts = make_alerts(soak_size, tag + "s", opts.seed + 1)
+                soak_bodies = with_addresses(soak_alerts, addresses, 1)
+                # new people
+                soak_bodies = [b.replace(b'"+91 91', b'"+91 81', 1) for b in soak_bodies]
+                document["soak"] = soak(opts, soak_bodies, warm[:100])
+                write_soak(document["soak"])
+                summary = {k: v for k, v in document["soak"].items() if k != "samples"}
+                print(json.dumps(summary, indent=1))
+    except KeyboardInterrupt:
+        log("interrupted: the processes are stopped and the database dropped; nothing written")
+        return 130
     write_results(opts.output, document)
     return 0
 
