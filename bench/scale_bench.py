@@ -98,26 +98,32 @@ def desk_worker() -> None:
     from django.conf import settings
     from django.utils import timezone
 
-    from jeevanrekha.bus.consumers import Stage
+    from jeevanrekha.bus.consumers import Stage, case_ids
     from jeevanrekha.bus.management.commands.worker import consume_jetstream
     from jeevanrekha.bus.relay import Event
     from jeevanrekha.cases.models import Case
     from jeevanrekha.dispatch.dispatching import NotReady, dispatch_ready, do_confirm_dispatch
 
-    def handle(event: Event) -> None:
-        payload = event.payload if isinstance(event.payload, dict) else {}
-        case_id = payload.get("case_id")
-        if not isinstance(case_id, int):
-            return
-        case = Case.objects.only(
-            "needs_review", "imminent", "risk_level", "location_confidence", "police_station"
-        ).get(pk=case_id)
-        if case.risk_level is None or dispatch_ready(case):
-            return
-        with contextlib.suppress(NotReady):  # the other event confirmed it meanwhile
-            do_confirm_dispatch(case_id, actor="bench:desk", at=timezone.now())
+    fields = ("state", "needs_review", "imminent", "risk_level", "location_confidence")
 
-    stage = Stage("bench-desk", frozenset({"case_risk_assessed", "case_located"}), handle)
+    def confirm_ready(ids: list[int]) -> None:
+        """The desk's queue as a person sees it (one read for the fetched batch's cases);
+        then each ready case's confirmation, an action of its own, as a press would be."""
+        cases = Case.objects.only(*fields, "police_station").filter(pk__in=ids).order_by("pk")
+        for case in cases:
+            if case.risk_level is None or dispatch_ready(case):
+                continue
+            with contextlib.suppress(NotReady):  # another stand-in confirmed it meanwhile
+                do_confirm_dispatch(case.pk, actor="bench:desk", at=timezone.now())
+
+    def handle(event: Event) -> None:
+        confirm_ready(case_ids([event]))
+
+    def handle_many(events: list[Event]) -> None:
+        confirm_ready(case_ids(events))
+
+    topics = frozenset({"case_risk_assessed", "case_located"})
+    stage = Stage("bench-desk", topics, handle, handle_many)
     consume_jetstream(stage, settings.NATS_URL, batch=100, max_events=0)
 
 
