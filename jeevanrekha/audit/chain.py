@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import math
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -36,8 +37,27 @@ _CHAIN_LOCK_KEY = 0x4A5241554449_54
 
 
 def canonical(value: Any) -> Any:
-    """JSON-safe form of before/after values (datetimes, decimals, UUIDs as strings)."""
-    return json.loads(json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True))
+    """JSON-safe form of before/after values (datetimes, decimals, UUIDs as strings), with
+    numbers as they come back from PostgreSQL's jsonb, so that a stored row hashes as it
+    was hashed when written: jsonb has no -0.0 (it keeps 0.0), writes 1e+20 as an integer,
+    and refuses NaN and infinities (kept here as the strings "nan", "inf", "-inf")."""
+    return _as_jsonb_returns(json.loads(json.dumps(value, cls=DjangoJSONEncoder, sort_keys=True)))
+
+
+def _as_jsonb_returns(value: Any) -> Any:
+    if isinstance(value, float):
+        if not math.isfinite(value):
+            return str(value)
+        if value == 0.0:
+            return 0.0
+        if abs(value) >= 1e16:  # Python writes these with an exponent; jsonb as integers
+            return int(value)
+        return value
+    if isinstance(value, list):
+        return [_as_jsonb_returns(item) for item in value]
+    if isinstance(value, dict):
+        return {key: _as_jsonb_returns(item) for key, item in value.items()}
+    return value
 
 
 def row_hash(prev_hash: str, fields: dict[str, Any]) -> str:

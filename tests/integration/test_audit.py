@@ -163,6 +163,7 @@ AWKWARD = [
     {"हिंदी": "आज रात के बाद 🙏", "nested": {"b": [1, None, True], "a": "💊🪢"}},
     None,
     {"big": 10**18, "small": 1e-05, "empty": {}, "list": []},
+    {"zero": -0.0, "huge": 1e20, "nan": float("nan"), "inf": [float("inf"), -float("inf")]},
 ]
 
 
@@ -185,11 +186,12 @@ def test_the_database_hashes_rows_as_verify_recomputes_them() -> None:
         with chain.deferred():
             chain.append_many([chain.Entry(T0, "system", "held", after={"k": "v"})] * 3)
     rows = list(AuditEvent.objects.order_by("seq"))
-    assert [r.seq for r in rows] == list(range(1, 8))
-    assert [(w.id, w.seq, w.hash) for w in written] == [(r.id, r.seq, r.hash) for r in rows[:4]]
+    assert [r.seq for r in rows] == list(range(1, 9))
+    assert [(w.id, w.seq, w.hash) for w in written] == [(r.id, r.seq, r.hash) for r in rows[:5]]
     for row in rows:
         assert chain.row_hash(row.prev_hash, chain.hashed_fields(row)) == row.hash
-    assert chain.verify() == (7, None)
+    assert chain.verify() == (8, None)
+    assert rows[4].before == {"zero": 0.0, "huge": 10**20, "nan": "nan", "inf": ["inf", "-inf"]}
 
 
 def test_the_body_sent_to_the_database_is_the_hashed_json_but_its_seq() -> None:
