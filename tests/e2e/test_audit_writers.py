@@ -79,19 +79,27 @@ print("failed", seen("failed") or 0)
 """
 
 
-def test_writers_in_parallel_each_append_after_the_head_the_last_one_committed(
-    database: Database, tmp_path: Path
-) -> None:
+CLI = str(BIN / "jeevanrekha")
+
+
+def migrated(database: Database, tmp_path: Path) -> dict[str, str]:
+    """The environment of processes on `database`, migrated."""
     env = {
         **os.environ,
         "DATABASE_URL": database.url,
         "DATA_DIR": str(tmp_path),
         "SECRET_KEY": secrets.token_urlsafe(50),
     }
-    cli = str(BIN / "jeevanrekha")
-    subprocess.run([cli, "migrate", "-v0"], env=env, check=True, timeout=300)
+    subprocess.run([CLI, "migrate", "-v0"], env=env, check=True, timeout=300)
+    return env
+
+
+def test_writers_in_parallel_each_append_after_the_head_the_last_one_committed(
+    database: Database, tmp_path: Path
+) -> None:
+    env = migrated(database, tmp_path)
     writers = [
-        subprocess.Popen([cli, "shell", "-c", script], env=env, stderr=subprocess.PIPE)
+        subprocess.Popen([CLI, "shell", "-c", script], env=env, stderr=subprocess.PIPE)
         for script in [APPEND, APPEND_WITH_COMMIT] * (WRITERS // 2)
     ]
     for writer in writers:
@@ -102,7 +110,7 @@ def test_writers_in_parallel_each_append_after_the_head_the_last_one_committed(
     assert database.scalar("SELECT count(DISTINCT seq) FROM audit_auditevent") == total
     assert database.scalar("SELECT max(seq) FROM audit_auditevent") == total
     verify = subprocess.run(
-        [cli, "audit", "verify"], env=env, capture_output=True, text=True, timeout=300
+        [CLI, "audit", "verify"], env=env, capture_output=True, text=True, timeout=300
     )
     assert verify.returncode == 0, verify.stdout + verify.stderr
     assert f"{total} rows verified" in verify.stdout
@@ -111,16 +119,9 @@ def test_writers_in_parallel_each_append_after_the_head_the_last_one_committed(
 def test_the_last_writes_carry_the_commit_only_at_the_end_of_the_transaction(
     database: Database, tmp_path: Path
 ) -> None:
-    env = {
-        **os.environ,
-        "DATABASE_URL": database.url,
-        "DATA_DIR": str(tmp_path),
-        "SECRET_KEY": secrets.token_urlsafe(50),
-    }
-    cli = str(BIN / "jeevanrekha")
-    subprocess.run([cli, "migrate", "-v0"], env=env, check=True, timeout=300)
+    env = migrated(database, tmp_path)
     run = subprocess.run(
-        [cli, "shell", "-c", EARLY_COMMIT], env=env, capture_output=True, text=True, timeout=300
+        [CLI, "shell", "-c", EARLY_COMMIT], env=env, capture_output=True, text=True, timeout=300
     )
     assert run.returncode == 0, run.stderr[-2000:]
     pg = database.is_postgres
