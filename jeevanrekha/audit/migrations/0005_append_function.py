@@ -14,7 +14,8 @@ import importlib
 
 from django.db import migrations
 
-# The lock-and-head function this one replaces (back again should the migration be reversed).
+# The lock-and-head function this one replaces (back again should the migration be reversed),
+# and its helper that runs statements on PostgreSQL only.
 _0004 = importlib.import_module("jeevanrekha.audit.migrations.0004_lock_head_function")
 
 POSTGRES = [
@@ -65,16 +66,7 @@ POSTGRES = [
 POSTGRES_DROP = ["DROP FUNCTION IF EXISTS audit_append(bigint, jsonb)", *_0004.POSTGRES]
 
 
-def _run(statements):
-    def run(apps, schema_editor):
-        if schema_editor.connection.vendor == "postgresql":
-            for statement in statements:
-                schema_editor.execute(statement)
-
-    return run
-
-
 class Migration(migrations.Migration):
     dependencies = [("audit", "0004_lock_head_function")]
 
-    operations = [migrations.RunPython(_run(POSTGRES), _run(POSTGRES_DROP))]
+    operations = [migrations.RunPython(_0004._run(POSTGRES), _0004._run(POSTGRES_DROP))]
