@@ -742,7 +742,7 @@ def main(argv: list[str] | None = None) -> int:
                 soak_size = int(opts.soak_rate * opts.soak_minutes * 60)
                 soak_alerts = make_alerts(soak_size, tag + "s", opts.seed + 1)
                 soak_bodies = with_addresses(soak_alerts, addresses, 1)
-                # new people
+                # other phone numbers than the timed runs': new people, new cases
                 soak_bodies = [b.replace(b'"+91 91', b'"+91 81', 1) for b in soak_bodies]
                 document["soak"] = soak(opts, soak_bodies, warm[:100])
                 write_soak(document["soak"])
