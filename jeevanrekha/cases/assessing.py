@@ -17,7 +17,10 @@ from jeevanrekha.audit import chain as audit
 from jeevanrekha.bus.outbox import emit_many
 from jeevanrekha.cases.actions import case_priority
 from jeevanrekha.cases.models import Case
+from jeevanrekha.db.rows import update_rows
 from jeevanrekha.intake.models import Alert
+
+_FIELDS = ("risk_level", "imminent", "priority")
 
 
 @dataclass(frozen=True)
@@ -49,14 +52,12 @@ def do_set_cases_risk(
         return set()
     with transaction.atomic():
         cases = list(Case.objects.select_for_update().filter(pk__in=wanted).order_by("pk"))
-        alerts = [
-            Alert(pk=r.alert_id, risk=r.view) for case in cases for r in risks_by_case[case.pk]
-        ]
-        Alert.objects.bulk_update(alerts, ["risk"])
+        alerts = [(r.alert_id, r.view) for case in cases for r in risks_by_case[case.pk]]
+        update_rows(Alert, ["risk"], alerts)
         entries: list[audit.Entry] = []
         events: list[tuple[str, str, dict[str, Any]]] = []
         changed = [c for c in cases if _assess(c, risks_by_case[c.pk], actor, at, entries, events)]
-        Case.objects.bulk_update(changed, ["risk_level", "imminent", "priority"])
+        update_rows(Case, _FIELDS, [(c.pk, c.risk_level, c.imminent, c.priority) for c in changed])
         audit.append_many(entries)
         emit_many(events, at=at)
         return {case.pk for case in changed}

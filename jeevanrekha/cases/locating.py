@@ -17,6 +17,7 @@ from jeevanrekha.audit import chain as audit
 from jeevanrekha.bus.outbox import emit_many
 from jeevanrekha.cases.actions import case_priority
 from jeevanrekha.cases.models import Case
+from jeevanrekha.db.rows import update_rows
 
 
 @dataclass(frozen=True)
@@ -92,7 +93,7 @@ def do_set_cases_location(
                 moved.add(case.pk)
                 payload = {"case_id": case.pk, "from": before, "to": after}
                 events.append(("case_jurisdiction_changed", str(case.pk), payload))
-        Case.objects.bulk_update(written, _FIELDS)
+        update_rows(Case, _FIELDS, [(c.pk, *(getattr(c, f) for f in _FIELDS)) for c in written])
         audit.append_many(entries)
         emit_many(events, at=at)
         return moved

@@ -19,7 +19,6 @@ from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Field
 from django.utils import timezone
 
 from jeevanrekha.audit import chain as audit
@@ -41,7 +40,6 @@ from jeevanrekha.cases.subjects import (
 from jeevanrekha.core.joining import KnownCase, Placement, place_alerts
 from jeevanrekha.core.lifecycle import CaseState
 from jeevanrekha.db.rows import (
-    execute_many,
     execute_together,
     insert_rows,
     one_cursor,
@@ -49,6 +47,7 @@ from jeevanrekha.db.rows import (
     reserve_sql,
     select_in,
     send_writes,
+    update_rows,
     writes_together,
 )
 from jeevanrekha.intake.checks import Checks, Refusal, check, forget_sources
@@ -296,24 +295,11 @@ _PROCESSING_FIELDS = ("status", "idempotency_key", "alert", "processed_at", "err
 
 
 def _save_processing_fields(raws: list[RawAlert]) -> None:
-    """Write what became of each raw alert: one prepared UPDATE, executed for the batch.
-
-    (Django's bulk_update builds a CASE expression per field and row; at intake rates its
-    query building cost more than the rest of the batch together.)
-    """
-    if not raws:
-        return
+    """Write what became of each raw alert, in one statement for the batch."""
     fields = [RawAlert._meta.get_field(name) for name in _PROCESSING_FIELDS]
-    assert all(isinstance(f, Field) for f in fields)
-    quote = connection.ops.quote_name
-    assignments = ", ".join(f"{quote(str(f.column))} = %s" for f in fields)  # type: ignore[union-attr]
-    sql = f"UPDATE {quote(RawAlert._meta.db_table)} SET {assignments} WHERE id = %s"
-    rows = [
-        [f.get_db_prep_save(getattr(raw, f.attname), connection) for f in fields]  # type: ignore[union-attr]
-        + [raw.pk]
-        for raw in raws
-    ]
-    execute_many(sql, rows)
+    attnames = [str(getattr(f, "attname", f.name)) for f in fields]
+    rows = [[raw.pk, *(getattr(raw, a) for a in attnames)] for raw in raws]
+    update_rows(RawAlert, _PROCESSING_FIELDS, rows)
 
 
 @dataclass(frozen=True)
