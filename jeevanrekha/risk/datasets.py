@@ -108,12 +108,13 @@ def load_own(part: str, directory: Path = OWN_DIR) -> list[Row]:
             continue
         stem = path.stem.removeprefix("test_")
         lang = stem.split("_")[0]
+        source = f"own_{part}_blind" if stem.endswith("_blind") else f"own_{part}"
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue
             level, kind, text = line.split("\t", 2)
             lvl = int(level)
-            out.append(Row(text, f"own_{part}", lvl, int(lvl >= 2), -1, lang, kind))
+            out.append(Row(text, source, lvl, int(lvl >= 2), -1, lang, kind))
     return out
 
 

@@ -34,6 +34,14 @@ from jeevanrekha.risk import datasets, peers, train
 from jeevanrekha.risk.datasets import HARD_KINDS, Row
 
 POOLED = ("cssrs7_macro_f1_pooled", "twitter_f1_pooled", "sdcnl_f1_pooled")
+# The blind files of the test part on their own: written apart from all the training data.
+BLIND = (
+    "blind_hi_review_f1",
+    "blind_hinglish_review_f1",
+    "blind_hi_hard_negative_review_rate",
+    "blind_hinglish_hard_negative_review_rate",
+    "blind_imminent_recall",
+)
 TARGETS = {
     "cssrs7_macro_f1": (">=", 0.75),
     "twitter_f1": (">=", 0.93),
@@ -158,16 +166,12 @@ def _held_out(system: peers.System, data: Data) -> dict[str, Any]:
     texts = [r.text for r in data.own_test]
     levels, review = system.predict(texts)
     own_seconds = time.perf_counter() - started
-    imminent = getattr(system, "imminent", (levels == 4).astype(int))
-    truth = np.array([int(r.level is not None and r.level >= 2) for r in data.own_test])
-    for lang in ("hi", "hinglish"):
-        m = np.array([r.lang == lang for r in data.own_test])
-        hard = m & np.array([r.kind in HARD_KINDS for r in data.own_test])
-        out[f"own_{lang}_review_f1"] = float(f1_score(truth[m], review[m]))
-        out[f"own_{lang}_hard_negative_review_rate"] = float(review[hard].mean())
-        out[f"own_{lang}_n"] = int(m.sum())
-    top = np.array([r.level == 4 for r in data.own_test])
-    out["own_imminent_recall"] = float(np.asarray(imminent)[top].mean())
+    imminent = np.asarray(getattr(system, "imminent", (levels == 4).astype(int)))
+    out |= _own_figures("own", data.own_test, review, imminent)
+    blind = np.array([r.source.endswith("_blind") for r in data.own_test])
+    if blind.any():
+        rows = [r for r, b in zip(data.own_test, blind, strict=True) if b]
+        out |= _own_figures("blind", rows, review[blind], imminent[blind])
     started = time.perf_counter()
     _, review = system.predict([r.text for r in data.background_test])
     bg_seconds = time.perf_counter() - started
@@ -175,6 +179,23 @@ def _held_out(system: peers.System, data: Data) -> dict[str, Any]:
     out["posts_per_s"] = (len(data.own_test) + len(data.background_test)) / (
         own_seconds + bg_seconds
     )
+    return out
+
+
+def _own_figures(
+    prefix: str, rows: Sequence[Row], review: np.ndarray, imminent: np.ndarray
+) -> dict[str, Any]:
+    """Needs-review F1 and hard negatives sent to review per language, imminent recall."""
+    out: dict[str, Any] = {}
+    truth = np.array([int(r.level is not None and r.level >= 2) for r in rows])
+    for lang in ("hi", "hinglish"):
+        m = np.array([r.lang == lang for r in rows])
+        hard = m & np.array([r.kind in HARD_KINDS for r in rows])
+        out[f"{prefix}_{lang}_review_f1"] = float(f1_score(truth[m], review[m]))
+        out[f"{prefix}_{lang}_hard_negative_review_rate"] = float(review[hard].mean())
+        out[f"{prefix}_{lang}_n"] = int(m.sum())
+    top = np.array([r.level == 4 for r in rows])
+    out[f"{prefix}_imminent_recall"] = float(imminent[top].mean())
     return out
 
 
@@ -253,7 +274,7 @@ def run(
 def table(report: dict[str, Any]) -> str:
     """The figures as a text table, one column per system, targets and PASS/FAIL for ours."""
     names = list(report["systems"])
-    keys = [*TARGETS, *POOLED, "posts_per_s"]
+    keys = [*TARGETS, *POOLED, *BLIND, "posts_per_s"]
     lines = [f"{'figure':42}" + "".join(f"{n:>13}" for n in names) + "   target"]
     for key in keys:
         row = f"{key:42}"
@@ -263,9 +284,13 @@ def table(report: dict[str, Any]) -> str:
                 row += f"{'-':>13}"
             else:
                 row += f"{value:>13.3f}" if key != "posts_per_s" else f"{value:>13.0f}"
-        if key in TARGETS:
-            op, target = TARGETS[key]
-            ok = report["systems"].get("jeevanrekha", {}).get("passed", {}).get(key)
+        target_key = "own" + key.removeprefix("blind") if key in BLIND else key
+        if target_key in TARGETS:
+            op, target = TARGETS[target_key]
+            ours = report["systems"].get("jeevanrekha", {})
+            ok = ours.get("passed", {}).get(key)
+            if key in BLIND and key in ours.get("figures", {}):
+                ok = verdict({target_key: ours["figures"][key]})[target_key]
             mark = "" if ok is None else (" PASS" if ok else " FAIL")
             row += f"   {op} {target}{mark}"
         lines.append(row)
