@@ -12,6 +12,7 @@ import secrets
 import signal
 import sqlite3
 import subprocess
+import threading
 import time
 import urllib.parse
 import urllib.request
@@ -104,10 +105,14 @@ def test_demo_serves_the_desk_with_arriving_alerts(database: Database, tmp_path:
         stderr=subprocess.STDOUT,
         text=True,
     )
+    later_output: list[str] = []
     try:
         password = read_until(demo, r"password: (\S+)", 60).group(1)
         totp_secret = read_until(demo, r"TOTP secret to an authenticator app: ([A-Z2-7]+)", 5)
         code_line = read_until(demo, r"alert 1: HTTP \d+ · sign-in code (\d{6})", 30)
+        # From here on nobody waits for a line: keep reading, so that the demo (and the
+        # server, which shares its output) never blocks on a full pipe.
+        threading.Thread(target=later_output.extend, args=(demo.stdout,), daemon=True).start()
         assert code_line  # the newcomer's way: the latest code is on every alert line
         desk = sign_in(f"http://127.0.0.1:{port}", password, totp_secret.group(1))
         rows: list[str] = []
@@ -146,5 +151,10 @@ def test_demo_serves_the_desk_with_arriving_alerts(database: Database, tmp_path:
         assert confirmers == [("sim:operator",)]
     finally:
         demo.send_signal(signal.SIGINT)
-        demo.wait(timeout=60)
+        try:
+            demo.wait(timeout=60)
+        except subprocess.TimeoutExpired:
+            demo.kill()
+            tail = "".join(later_output[-40:])
+            raise AssertionError(f"the demo did not stop within 60 s of Ctrl-C:\n{tail}") from None
     assert database.scalar("SELECT COUNT(*) FROM cases_case") >= 3

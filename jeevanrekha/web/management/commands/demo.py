@@ -131,7 +131,11 @@ class Command(BaseCommand):
         finally:
             stop.set()
             server.terminate()
-            server.wait(timeout=30)
+            try:
+                server.wait(timeout=30)
+            except subprocess.TimeoutExpired:  # Ctrl-C must always stop the demo
+                server.kill()
+                server.wait(timeout=10)
             if world is not None:
                 world.join(timeout=10)
 
