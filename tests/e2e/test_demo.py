@@ -104,6 +104,10 @@ def test_demo_serves_the_desk_with_arriving_alerts(database: Database, tmp_path:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,  # its own process group: the server goes with it if killed
+        # As a background job of a non-interactive shell starts (CI's, a script's): SIGINT
+        # ignored. Ctrl-C must stop the demo all the same.
+        preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_IGN),
     )
     later_output: list[str] = []
     try:
@@ -154,7 +158,7 @@ def test_demo_serves_the_desk_with_arriving_alerts(database: Database, tmp_path:
         try:
             demo.wait(timeout=60)
         except subprocess.TimeoutExpired:
-            demo.kill()
+            os.killpg(demo.pid, signal.SIGKILL)
             tail = "".join(later_output[-40:])
             raise AssertionError(f"the demo did not stop within 60 s of Ctrl-C:\n{tail}") from None
     assert database.scalar("SELECT COUNT(*) FROM cases_case") >= 3

@@ -15,6 +15,7 @@ import io
 import os
 import random
 import secrets
+import signal
 import subprocess
 import threading
 import time
@@ -22,6 +23,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Callable
 from pathlib import Path
+from types import FrameType
 from typing import Any
 
 from django.conf import settings
@@ -95,6 +97,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        stop_on_signals()
         compress_follow_up()
         call_command("migrate", verbosity=0)
         base = f"http://{options['bind']}"
@@ -201,6 +204,18 @@ class Feed:
         self.write(
             f"alert {arrival.number}: HTTP {status} · sign-in code {totp.code_at(self.device)}"
         )
+
+
+def stop_on_signals() -> None:
+    """Ctrl-C (SIGINT) and SIGTERM stop the demo, as its banner says. A background job of a
+    non-interactive shell starts with SIGINT ignored, and Python then leaves it ignored: the
+    demo would run on after Ctrl-C or `kill -INT`."""
+
+    def interrupt(signum: int, frame: FrameType | None) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGINT, interrupt)
+    signal.signal(signal.SIGTERM, interrupt)
 
 
 def compress_follow_up() -> None:
