@@ -381,8 +381,9 @@ def update_rows(
 
     Django's `bulk_update` builds a CASE expression per field and row, and building it cost
     more than the rest of a pipeline stage's batch together. PostgreSQL: one UPDATE joined
-    to the rows as ONE JSON parameter (as `insert_rows`), held inside `writes_together()`;
-    SQLite: one prepared UPDATE run for each row."""
+    to the rows as ONE JSON parameter (as `insert_rows`), held inside `writes_together()`
+    (where, as one statement with the other held writes, it cannot see rows that they insert:
+    update rows written earlier); SQLite: one prepared UPDATE run for each row."""
     if not rows:
         return
     statement = _update_statement(model, tuple(columns), connection.vendor)
