@@ -1,7 +1,7 @@
 """`jeevanrekha risk train|eval|score|explain`: the risk model's commands (issue #3).
 
 jeevanrekha risk train [--data DIR] [--out PATH]
-jeevanrekha risk eval [--data DIR] [--systems jeevanrekha,keyword,tfidf,e5] [--folds 5]
+jeevanrekha risk eval [--data DIR] [--systems jeevanrekha,keyword,tfidf,e5,tfidf_e5] [--folds 5]
                       [--protocol issue|pooled|both]
 jeevanrekha risk score --jsonl IN --out OUT
 jeevanrekha risk explain "text"
@@ -35,7 +35,7 @@ class Command(BaseCommand):
         )
         parser.add_argument("--out", default=None, help="train: artefact; score: output JSONL")
         parser.add_argument("--jsonl", default=None, help="score: input lines {id, text}")
-        parser.add_argument("--systems", default="jeevanrekha,keyword,tfidf,e5")
+        parser.add_argument("--systems", default="jeevanrekha,keyword,tfidf,e5,tfidf_e5")
         parser.add_argument("--folds", type=int, default=5)
         parser.add_argument(
             "--protocol",
@@ -46,7 +46,7 @@ class Command(BaseCommand):
         parser.add_argument(
             "--cache",
             default="var/risk-cache/e5.npz",
-            help="eval: embedding cache for the e5 peer ('' for none)",
+            help="eval: embedding cache for the e5 peers ('' for none)",
         )
         parser.add_argument("--results", default=None, help="eval: JSON output")
         parser.add_argument("--seed", type=int, default=7)
