@@ -11,6 +11,7 @@ import csv
 import hashlib
 import os
 import random
+import re
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -99,6 +100,9 @@ def load_background(base: Path, part: str) -> list[Row]:
     return [Row(r["text"], f"background_{part}", 0, 0, -1, "hinglish") for r in keep]
 
 
+_BLIND = re.compile(r"_(blind\d*)$")
+
+
 def load_own(part: str, directory: Path = OWN_DIR) -> list[Row]:
     """The project's own examples: `train` (all files but `test_*`) or `test`."""
     out: list[Row] = []
@@ -108,7 +112,8 @@ def load_own(part: str, directory: Path = OWN_DIR) -> list[Row]:
             continue
         stem = path.stem.removeprefix("test_")
         lang = stem.split("_")[0]
-        source = f"own_{part}_blind" if stem.endswith("_blind") else f"own_{part}"
+        blind = _BLIND.search(stem)  # `_blind`, `_blind2`, ...: a blind part of its own
+        source = f"own_{part}_{blind.group(1)}" if blind else f"own_{part}"
         for line in path.read_text(encoding="utf-8").splitlines():
             if not line.strip():
                 continue

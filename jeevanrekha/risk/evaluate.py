@@ -34,13 +34,14 @@ from jeevanrekha.risk import datasets, peers, train
 from jeevanrekha.risk.datasets import HARD_KINDS, Row
 
 POOLED = ("cssrs7_macro_f1_pooled", "twitter_f1_pooled", "sdcnl_f1_pooled")
-# The blind files of the test part on their own: written apart from all the training data.
-BLIND = (
-    "blind_hi_review_f1",
-    "blind_hinglish_review_f1",
-    "blind_hi_hard_negative_review_rate",
-    "blind_hinglish_hard_negative_review_rate",
-    "blind_imminent_recall",
+# Each blind part of the test part on its own (`blind`: test_*_blind.tsv, `blind2`:
+# test_*_blind2.tsv, ...): written apart from all the training data, judged by the own targets.
+BLIND_FIGURES = (
+    "hi_review_f1",
+    "hinglish_review_f1",
+    "hi_hard_negative_review_rate",
+    "hinglish_hard_negative_review_rate",
+    "imminent_recall",
 )
 TARGETS = {
     "cssrs7_macro_f1": (">=", 0.75),
@@ -168,10 +169,10 @@ def _held_out(system: peers.System, data: Data) -> dict[str, Any]:
     own_seconds = time.perf_counter() - started
     imminent = np.asarray(getattr(system, "imminent", (levels == 4).astype(int)))
     out |= _own_figures("own", data.own_test, review, imminent)
-    blind = np.array([r.source.endswith("_blind") for r in data.own_test])
-    if blind.any():
+    for part in blind_parts(data.own_test):
+        blind = np.array([r.source == f"own_test_{part}" for r in data.own_test])
         rows = [r for r, b in zip(data.own_test, blind, strict=True) if b]
-        out |= _own_figures("blind", rows, review[blind], imminent[blind])
+        out |= _own_figures(part, rows, review[blind], imminent[blind])
     started = time.perf_counter()
     _, review = system.predict([r.text for r in data.background_test])
     bg_seconds = time.perf_counter() - started
@@ -180,6 +181,22 @@ def _held_out(system: peers.System, data: Data) -> dict[str, Any]:
         own_seconds + bg_seconds
     )
     return out
+
+
+def blind_parts(rows: Sequence[Row]) -> list[str]:
+    """The blind parts among test rows (`blind`, `blind2`, ...), in order."""
+    parts = {r.source.removeprefix("own_test_") for r in rows if r.source.startswith("own_test_")}
+    return sorted(parts, key=lambda p: (len(p), p))
+
+
+def _blind_keys(report: dict[str, Any]) -> list[str]:
+    """The blind figures' keys present in a report, part by part."""
+    present = {k for s in report["systems"].values() for k in s["figures"]}
+    parts = sorted(
+        {k.split("_", 1)[0] for k in present if k.startswith("blind")},
+        key=lambda p: (len(p), p),
+    )
+    return [f"{p}_{f}" for p in parts for f in BLIND_FIGURES]
 
 
 def _own_figures(
@@ -275,7 +292,8 @@ def run(
 def table(report: dict[str, Any]) -> str:
     """The figures as a text table, one column per system, targets and PASS/FAIL for ours."""
     names = list(report["systems"])
-    keys = [*TARGETS, *POOLED, *BLIND, "posts_per_s"]
+    blind = _blind_keys(report)
+    keys = [*TARGETS, *POOLED, *blind, "posts_per_s"]
     lines = [f"{'figure':42}" + "".join(f"{n:>13}" for n in names) + "   target"]
     for key in keys:
         row = f"{key:42}"
@@ -285,7 +303,7 @@ def table(report: dict[str, Any]) -> str:
                 row += f"{'-':>13}"
             else:
                 row += f"{value:>13.3f}" if key != "posts_per_s" else f"{value:>13.0f}"
-        target_key = "own" + key.removeprefix("blind") if key in BLIND else key
+        target_key = "own_" + key.split("_", 1)[1] if key in blind else key
         if target_key in TARGETS:
             op, target = TARGETS[target_key]
             value = report["systems"].get("jeevanrekha", {}).get("figures", {}).get(key)
