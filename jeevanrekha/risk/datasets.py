@@ -157,5 +157,14 @@ def augment(rows: list[Row], seed: int = 11, copies: int = 1) -> list[Row]:
     return out
 
 
+def rows_digest(rows: list[Row]) -> str:
+    """SHA-1 of the rows' sources, labels and texts, in order: names the training data in the
+    artefact's version, so that two artefacts trained on different data never share one."""
+    digest = hashlib.sha1()
+    for r in rows:
+        digest.update(f"{r.source}\t{r.level}\t{r.risk}\t{r.text}\n".encode("utf-8", "replace"))
+    return digest.hexdigest()
+
+
 def text_hash(text: str) -> str:
     return hashlib.sha1(text.encode("utf-8", "replace")).hexdigest()

@@ -73,7 +73,7 @@ class Command(BaseCommand):
         data = load(base)
         rows = data.cssrs7 + data.twitter + data.rest
         started = time.perf_counter()
-        version = time.strftime("risk-%Y%m%d")
+        version = f"{time.strftime('risk-%Y%m%d')}-{datasets.rows_digest(rows)[:6]}"
         model = train.fit(rows, seed=options["seed"], version=version)
         out = Path(options["out"]) if options["out"] else ARTEFACT
         model.save(out)
